@@ -1,0 +1,22 @@
+package io.sekisho.match;
+
+import java.util.List;
+
+/**
+ * One catalogue document found in scanned content.
+ *
+ * @param documentId       the catalogue id
+ * @param classification   the document's classification level
+ * @param title            the document's title, or null
+ * @param owner            the document's owner, or null
+ * @param matchedChars     normalised characters of the content covered by passages of this document
+ * @param documentCoverage share (0..1) of the document's fingerprints that appear in the content
+ * @param contentCoverage  share (0..1) of the content's normalised characters that are this document's text
+ * @param passages         where the matched passages lie in the content
+ */
+public record Match(String documentId, String classification, String title, String owner, long matchedChars,
+                    double documentCoverage, double contentCoverage, List<Passage> passages) {
+    public Match {
+        passages = List.copyOf(passages);
+    }
+}
