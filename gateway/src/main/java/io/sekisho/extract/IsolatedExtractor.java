@@ -1,0 +1,114 @@
+package io.sekisho.extract;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Extracts each file in a worker process, so that a parser that hangs, loops or exhausts memory
+ * costs that one file and not the gateway (see docs/adr/0002).
+ *
+ * <p>At most {@link ExtractionLimits#workerCount()} files are extracted at once, one per
+ * worker; further callers wait. Workers start on first use and are reused until they time out
+ * or die, when a fresh one replaces them on the next call.
+ */
+public final class IsolatedExtractor implements Extractor {
+
+    /** Start-up is a JVM and Tika's registry; generous, since it is not the file's fault. */
+    private static final long STARTUP_MILLIS = 60_000;
+
+    private final ExtractionLimits limits;
+    private final Semaphore permits;
+    private final Deque<WorkerProcess> idle = new ArrayDeque<>();
+    private final Set<WorkerProcess> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public IsolatedExtractor() {
+        this(ExtractionLimits.defaults());
+    }
+
+    public IsolatedExtractor(ExtractionLimits limits) {
+        this.limits = limits;
+        this.permits = new Semaphore(limits.workerCount(), true);
+    }
+
+    public ExtractionLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public ExtractionResult extract(Path file) {
+        if (closed) {
+            throw new IllegalStateException("extractor is closed");
+        }
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExtractionResult.failure(ExtractionStatus.FAILED, "interrupted while waiting for a worker");
+        }
+        WorkerProcess worker = null;
+        try {
+            if (closed) {
+                return ExtractionResult.failure(ExtractionStatus.FAILED, "extractor closed while waiting for a worker");
+            }
+            worker = takeWorker();
+            return worker.extract(file.toAbsolutePath(), limits.wallTimeMillis());
+        } catch (IOException e) {
+            return ExtractionResult.failure(ExtractionStatus.FAILED, "extraction worker failed to start: "
+                    + e.getMessage());
+        } finally {
+            giveBack(worker);
+            permits.release();
+        }
+    }
+
+    /** Number of worker processes now alive; for tests and monitoring. */
+    public int liveWorkers() {
+        return (int) running.stream().filter(WorkerProcess::isUsable).count();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        running.forEach(WorkerProcess::stop);
+        running.clear();
+        synchronized (idle) {
+            idle.clear();
+        }
+    }
+
+    private WorkerProcess takeWorker() throws IOException {
+        synchronized (idle) {
+            while (!idle.isEmpty()) {
+                WorkerProcess worker = idle.pop();
+                if (worker.isUsable()) {
+                    return worker;
+                }
+                running.remove(worker);
+                worker.kill();
+            }
+        }
+        WorkerProcess worker = WorkerProcess.start(limits, STARTUP_MILLIS);
+        running.add(worker);
+        return worker;
+    }
+
+    private void giveBack(WorkerProcess worker) {
+        if (worker == null) {
+            return;
+        }
+        if (closed || !worker.isUsable()) {
+            running.remove(worker);
+            worker.kill();
+            return;
+        }
+        synchronized (idle) {
+            idle.push(worker);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.sekisho.extract;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One child JVM running {@link ExtractWorker}, used by one caller at a time.
+ *
+ * <p>Every read from the child waits with a deadline; past it the child is killed. A worker
+ * that timed out, died or broke the protocol is never used again ({@link #isUsable()}).
+ */
+final class WorkerProcess {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
+
+    /** Reads block; they run here so that the caller can stop waiting at the deadline. */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "extract-worker-reader");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final Process process;
+    private final DataOutputStream requests;
+    private final DataInputStream results;
+    private volatile boolean usable = true;
+
+    private WorkerProcess(Process process) {
+        this.process = process;
+        this.requests = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
+        this.results = new DataInputStream(new BufferedInputStream(process.getInputStream()));
+        drainStderr(process);
+    }
+
+    /** Starts a worker and waits until it has loaded Tika and is ready for files. */
+    static WorkerProcess start(ExtractionLimits limits, long startupMillis) throws IOException {
+        Process process = new ProcessBuilder(command(limits)).start();
+        WorkerProcess worker = new WorkerProcess(process);
+        try {
+            worker.await(() -> {
+                WorkerProtocol.readReady(worker.results);
+                return null;
+            }, startupMillis);
+        } catch (TimeoutException e) {
+            worker.kill();
+            throw new IOException("worker not ready after " + startupMillis + " ms");
+        } catch (IOException e) {
+            worker.kill();
+            throw new IOException("worker did not start (" + worker.exitDescription() + ")", e);
+        }
+        LOG.debug("extraction worker {} started", process.pid());
+        return worker;
+    }
+
+    /** Extracts one file; never throws: a hang or a death of the worker is the file's result. */
+    ExtractionResult extract(Path file, long wallTimeMillis) {
+        try {
+            WorkerProtocol.writeRequest(requests, file.toString());
+            return await(() -> WorkerProtocol.readResult(results), wallTimeMillis);
+        } catch (TimeoutException e) {
+            kill();
+            LOG.warn("extraction worker {} killed after {} ms on {}", process.pid(), wallTimeMillis, file);
+            return ExtractionResult.failure(ExtractionStatus.TIMED_OUT, "timed out after " + wallTimeMillis + " ms");
+        } catch (IOException e) {
+            usable = false;
+            String exit = exitDescription();
+            kill();
+            LOG.warn("extraction worker {} lost on {}: {}", process.pid(), file, exit);
+            return ExtractionResult.failure(ExtractionStatus.FAILED, "extraction worker died (" + exit + ")");
+        }
+    }
+
+    boolean isUsable() {
+        return usable && process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Asks the worker to finish (end of its input), then makes sure it is gone. */
+    void stop() {
+        usable = false;
+        try {
+            requests.close();
+            if (process.waitFor(2, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (IOException e) {
+            // The pipe is already broken: the worker is going or gone.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
+    }
+
+    void kill() {
+        usable = false;
+        process.destroyForcibly();
+    }
+
+    private interface Read<T> {
+        T read() throws IOException;
+    }
+
+    private <T> T await(Read<T> read, long millis) throws IOException, TimeoutException {
+        CompletableFuture<T> future = CompletableFuture.supplyAsync(() -> {
+            try {
+                return read.read();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, READERS);
+        try {
+            return future.get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            throw new IOException("interrupted while waiting for the worker", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause);
+        }
+    }
+
+    /** "exit 3" once the process has ended, else "still running" (the protocol broke). */
+    private String exitDescription() {
+        try {
+            if (process.waitFor(5, TimeUnit.SECONDS)) {
+                return "exit " + process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "protocol error";
+    }
+
+    private static List<String> command(ExtractionLimits limits) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.add("-Xmx" + limits.workerHeap());
+        // Out of memory must end the worker at once, not leave a half-working parser behind.
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        // Serial GC: small heaps, one file at a time; it starts faster and uses less memory.
+        command.add("-XX:+UseSerialGC");
+        command.add("-Djava.awt.headless=true");
+        command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ExtractWorker.class.getName());
+        limits.toMap().forEach((key, value) -> command.add(key + "=" + value));
+        return command;
+    }
+
+    private static String javaExecutable() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (Files.isExecutable(java)) {
+            return java.toString();
+        }
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static void drainStderr(Process process) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader err = new BufferedReader(
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line = err.readLine(); line != null; line = err.readLine()) {
+                    LOG.info("worker {}: {}", process.pid(), line);
+                }
+            } catch (IOException e) {
+                // The worker is gone; nothing more to log.
+            }
+        }, "extract-worker-stderr-" + process.pid());
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
