@@ -32,6 +32,13 @@ public final class CatalogueSnapshot implements Closeable {
          * @param documentRef the catalogue document, see {@link #document(int)}
          */
         void hit(int hashIndex, int documentRef);
+
+        /**
+         * The fingerprint is common text (boilerplate) or ignored text: it gets no hits. Matching
+         * needs to know where such text lies in the content, see {@code Matcher}.
+         */
+        default void excluded(int hashIndex) {
+        }
     }
 
     private final Path catalogueDir;
@@ -109,6 +116,7 @@ public final class CatalogueSnapshot implements Closeable {
                     ignoredAt++;
                 }
                 if (ignoredAt < ignoredHashes.length && ignoredHashes[ignoredAt] == hash) {
+                    consumer.excluded(i);
                     continue;
                 }
                 if (!filter.mightContain(hash)) {
@@ -139,6 +147,8 @@ public final class CatalogueSnapshot implements Closeable {
                     for (int c = 0; c < count; c++) {
                         consumer.hit(i, found[c]);
                     }
+                } else {
+                    consumer.excluded(i);
                 }
             }
         } catch (IOException e) {

@@ -60,8 +60,12 @@ public final class Matcher {
         Map<Integer, Hits> byDocument = new HashMap<>();
         for (int p = 0; p < partCount; p++) {
             Fingerprints f = prints[p];
+            int[] shadow = excludedPositions(f, distinct, byHash);
             for (int i = 0; i < f.size(); i++) {
                 int hashIndex = Arrays.binarySearch(distinct, f.hash(i));
+                if (shadow.length > 0 && inShadow(shadow, f.position(i))) {
+                    continue;
+                }
                 for (int h = byHash.start(hashIndex); h < byHash.end(hashIndex); h++) {
                     byDocument.computeIfAbsent(byHash.document(h), ref -> new Hits())
                             .add(p, f.position(i), hashIndex);
@@ -109,6 +113,39 @@ public final class Matcher {
                 contentCoverage, passages);
     }
 
+    /**
+     * Content positions of fingerprints that are common or ignored text. Winnowing picks a
+     * window's minimum, so the fingerprints at the edges of a shared notice depend on the text
+     * around it and differ between documents: such an edge fingerprint is then found in fewer
+     * documents than the notice itself, escapes the boilerplate rule, and would match on its own.
+     * Every k-gram inside a boilerplate passage of at least t characters lies less than
+     * {@code window} characters from one of the passage's own common fingerprints, so hits that
+     * close to an excluded fingerprint are treated as part of that passage (its shadow).
+     */
+    private static int[] excludedPositions(Fingerprints f, long[] distinct, DocumentsByHash byHash) {
+        if (!byHash.hasExclusions()) {
+            return new int[0];
+        }
+        int[] positions = new int[f.size()];
+        int n = 0;
+        for (int i = 0; i < f.size(); i++) {
+            if (byHash.isExcluded(Arrays.binarySearch(distinct, f.hash(i)))) {
+                positions[n++] = f.position(i);
+            }
+        }
+        return Arrays.copyOf(positions, n); // ascending: fingerprints come in position order
+    }
+
+    private boolean inShadow(int[] excludedPositions, int position) {
+        int at = Arrays.binarySearch(excludedPositions, position);
+        if (at >= 0) {
+            return true;
+        }
+        int next = -at - 1;
+        return (next < excludedPositions.length && excludedPositions[next] - position < scheme.window())
+                || (next > 0 && position - excludedPositions[next - 1] < scheme.window());
+    }
+
     private static long[] distinctHashes(Fingerprints[] prints, int total) {
         long[] all = new long[total];
         int n = 0;
@@ -129,14 +166,15 @@ public final class Matcher {
 
     private DocumentsByHash lookUp(long[] distinct) {
         DocumentsByHash byHash = new DocumentsByHash(distinct.length);
-        snapshot.lookup(distinct, byHash::add);
+        snapshot.lookup(distinct, byHash);
         byHash.finish();
         return byHash;
     }
 
     /** Documents per looked-up hash, in compressed-row form (hits arrive in ascending hash order). */
-    private static final class DocumentsByHash {
+    private static final class DocumentsByHash implements CatalogueSnapshot.HitConsumer {
         private final int[] offsets;
+        private final BitSet excluded = new BitSet();
         private int[] documents = new int[16];
         private int size;
         private int lastHash = -1;
@@ -145,7 +183,21 @@ public final class Matcher {
             offsets = new int[hashes + 1];
         }
 
-        void add(int hashIndex, int documentRef) {
+        @Override
+        public void excluded(int hashIndex) {
+            excluded.set(hashIndex);
+        }
+
+        boolean isExcluded(int hashIndex) {
+            return excluded.get(hashIndex);
+        }
+
+        boolean hasExclusions() {
+            return !excluded.isEmpty();
+        }
+
+        @Override
+        public void hit(int hashIndex, int documentRef) {
             while (lastHash < hashIndex) {
                 offsets[++lastHash] = size;
             }

@@ -10,6 +10,7 @@ import io.sekisho.catalogue.CatalogueSettings;
 import io.sekisho.catalogue.CatalogueSnapshot;
 import io.sekisho.catalogue.OpenMode;
 import io.sekisho.extract.ExtractedPart;
+import io.sekisho.fingerprint.FingerprintScheme;
 import io.sekisho.extract.ExtractionStatus;
 import io.sekisho.fingerprint.TextNormalizer;
 import java.io.IOException;
@@ -174,6 +175,50 @@ class MatcherTest {
                 assertThat(m.passages()).extracting(Passage::part).containsExactly("a.txt", "b.txt");
                 assertThat(m.matchedChars()).isGreaterThan(alone.get(0).matchedChars());
             });
+        }
+    }
+
+    @Test
+    void theEdgesOfASharedNoticeDoNotMatchWhateverSurroundsIt() throws IOException {
+        // Winnowing picks the fingerprints at a passage's edges by looking at the text around
+        // it, so each document can have edge fingerprints of the notice that the others lack.
+        String notice = latin(70, 400);
+        try (Catalogue catalogue = Catalogue.open(dir, OpenMode.CREATE_IF_MISSING)) {
+            for (int d = 0; d < 4; d++) {
+                catalogue.add(meta("d" + d, "secret"), latin(200 + d, 1500) + notice + latin(300 + d, 1500));
+            }
+            catalogue.commit();
+            try (CatalogueSnapshot snapshot = catalogue.snapshot()) {
+                Matcher matcher = new Matcher(snapshot);
+                for (int seed = 0; seed < 200; seed++) {
+                    String content = latin(1000 + seed, 300 + seed) + notice + latin(2000 + seed, 300);
+                    assertThat(matcher.match(List.of(part("mail.txt", content)))).as("seed %d", seed).isEmpty();
+                    assertThat(matcher.match(List.of(part("notice.txt", notice)))).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPassageOfTwoWindowsRightAfterTheNoticeIsStillFound() throws IOException {
+        String notice = latin(71, 400);
+        int adjoining = 2 * FingerprintScheme.DEFAULT.window() - 1;
+        try (Catalogue catalogue = Catalogue.open(dir, OpenMode.CREATE_IF_MISSING)) {
+            String[] docs = new String[4];
+            for (int d = 0; d < 4; d++) {
+                docs[d] = notice + latin(400 + d, 3000);
+                catalogue.add(meta("d" + d, "secret"), docs[d]);
+            }
+            catalogue.commit();
+            try (CatalogueSnapshot snapshot = catalogue.snapshot()) {
+                Matcher matcher = new Matcher(snapshot);
+                for (int d = 0; d < 4; d++) {
+                    String passage = excerpt(docs[d], notice.length(), adjoining);
+                    String content = latin(500 + d, 700) + notice + passage + latin(600 + d, 700);
+                    assertThat(matcher.match(List.of(part("mail.txt", content))))
+                            .extracting(Match::documentId).as("document %d", d).containsExactly("d" + d);
+                }
+            }
         }
     }
 

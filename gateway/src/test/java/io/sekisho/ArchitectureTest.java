@@ -1,0 +1,70 @@
+package io.sekisho;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * Keeps the data path readable from the package names: dependencies point forward only, and
+ * each library stays inside the stage that owns it.
+ */
+class ArchitectureTest {
+    private static JavaClasses sekisho;
+
+    @BeforeAll
+    static void importClasses() {
+        sekisho = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.sekisho");
+    }
+
+    @Test
+    void tikaIsUsedOnlyByTheExtractStage() {
+        noClasses().that().resideOutsideOfPackage("io.sekisho.extract..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.tika..")
+                .check(sekisho);
+    }
+
+    @Test
+    void luceneIsUsedOnlyByTheCatalogue() {
+        noClasses().that().resideOutsideOfPackage("io.sekisho.catalogue..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.lucene..")
+                .check(sekisho);
+    }
+
+    @Test
+    void nettyStaysInTheReceivingPackages() {
+        noClasses().that().resideOutsideOfPackage("io.sekisho.receive..")
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(sekisho);
+    }
+
+    @Test
+    void extractionKnowsNothingOfLaterStages() {
+        noClasses().that().resideInAPackage("io.sekisho.extract..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.sekisho.fingerprint..", "io.sekisho.catalogue..", "io.sekisho.match..",
+                        "io.sekisho.inspect..", "io.sekisho.cli..")
+                .check(sekisho);
+    }
+
+    @Test
+    void fingerprintingUsesOnlyTheJdk() {
+        // The one normalisation-and-fingerprint chain must not change with a library upgrade.
+        classes().that().resideInAPackage("io.sekisho.fingerprint..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.sekisho.fingerprint..", "java..")
+                .check(sekisho);
+    }
+
+    @Test
+    void theCatalogueAndMatchingDoNotReachBackIntoTheCommandLine() {
+        noClasses().that().resideInAnyPackage("io.sekisho.catalogue..", "io.sekisho.match..", "io.sekisho.inspect..")
+                .should().dependOnClassesThat().resideInAPackage("io.sekisho.cli..")
+                .check(sekisho);
+    }
+}
