@@ -2,8 +2,13 @@ package io.sekisho.benchmarks;
 
 import io.sekisho.catalogue.Catalogue;
 import io.sekisho.catalogue.CatalogueDocument;
+import io.sekisho.catalogue.CatalogueSnapshot;
 import io.sekisho.catalogue.OpenMode;
-import io.sekisho.cli.Main;
+import io.sekisho.extract.ExtractionLimits;
+import io.sekisho.extract.IsolatedExtractor;
+import io.sekisho.inspect.Inspection;
+import io.sekisho.inspect.Inspector;
+import io.sekisho.match.Matcher;
 import io.sekisho.testing.Formats;
 import io.sekisho.testing.TextGen;
 import org.apache.tika.metadata.Metadata;
@@ -12,11 +17,8 @@ import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.RecursiveParserWrapper;
 import org.apache.tika.sax.BasicContentHandlerFactory;
 import org.apache.tika.sax.RecursiveParserWrapperHandler;
-import picocli.CommandLine;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,25 +26,97 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * {@code sekisho scan} (the real command: worker processes, fingerprinting, catalogue look-ups)
- * against bare in-process Tika extraction of the same files with the same recursion and the same
- * parallelism. Usage: {@code java -cp benchmarks/target/benchmarks.jar io.sekisho.benchmarks.ScanVsTika [texts] [rounds]}.
+ * Inspection against bare Tika extraction of the same files, with the same recursion and the same
+ * parallelism (2 threads), measured two ways:
+ * <ul>
+ *   <li>cold: a new JVM per run, as a user runs {@code sekisho scan} from a shell, against a new
+ *       JVM that only extracts the files with Tika in-process;</li>
+ *   <li>warm: inside one JVM, the gateway's case (long-lived worker processes), against in-process
+ *       Tika after the same warm-up.</li>
+ * </ul>
+ * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.sekisho.benchmarks.ScanVsTika [texts] [rounds]}.
  */
 public final class ScanVsTika {
+    private static final int THREADS = 2;
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("bare-tika")) {
+            List<Path> files = listFiles(Path.of(args[1]));
+            bareTika(new AutoDetectParser(), files);
+            return;
+        }
         int texts = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        int threads = 2;
         Path work = Files.createTempDirectory("sekisho-scan-bench");
         Path corpus = work.resolve("corpus");
-        Random random = new Random(3);
         Path catalogueDir = work.resolve("catalogue");
+        buildCorpus(texts, corpus, catalogueDir);
+        List<Path> files = listFiles(corpus);
+        long bytes = 0;
+        for (Path f : files) {
+            bytes += Files.size(f);
+        }
+        System.out.printf(Locale.ROOT, "corpus: %d files, %.1f MB (%d texts of ~21 kB in %d formats), catalogue of 1000 documents, %d threads%n",
+                files.size(), bytes / 1e6, texts, files.size() / texts, THREADS);
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        double coldTika = best(rounds, "cold bare Tika (new JVM)", files.size(), () ->
+                run(java, "-cp", cp, ScanVsTika.class.getName(), "bare-tika", corpus.toString()));
+        double coldScan = best(rounds, "cold sekisho scan (new JVM)", files.size(), () ->
+                run(java, "-cp", cp, "io.sekisho.cli.Main", "scan", "--catalogue", catalogueDir.toString(), corpus.toString()));
+
+        AutoDetectParser parser = new AutoDetectParser();
+        double warmTika = best(rounds, "warm bare Tika (in-process)", files.size(), () -> bareTika(parser, files));
+        double warmScan;
+        try (Catalogue catalogue = Catalogue.open(catalogueDir, OpenMode.MUST_EXIST);
+             CatalogueSnapshot snapshot = catalogue.snapshot();
+             IsolatedExtractor extractor = new IsolatedExtractor(ExtractionLimits.defaults().withWorkerCount(THREADS))) {
+            Matcher matcher = new Matcher(snapshot);
+            Inspector inspector = new Inspector(extractor, () -> matcher);
+            warmScan = best(rounds, "warm inspection (worker processes)", files.size(), () -> inspectAll(inspector, files));
+        }
+        System.out.printf(Locale.ROOT, "%nratio inspection/Tika: cold %.2fx (%.1f vs %.1f files/s), warm %.2fx (%.1f vs %.1f files/s); %.2f vs %.2f MB/s warm%n",
+                coldTika / coldScan, files.size() / coldScan, files.size() / coldTika,
+                warmTika / warmScan, files.size() / warmScan, files.size() / warmTika,
+                bytes / 1e6 / warmScan, bytes / 1e6 / warmTika);
+    }
+
+    /** Runs a measurement rounds + 1 times (the first warms up) and returns the best time in seconds. */
+    private static double best(int rounds, String what, int files, Callable<?> task) throws Exception {
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round <= rounds; round++) {
+            long t0 = System.nanoTime();
+            task.call();
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "  %-38s round %d: %6.2f s %7.1f files/s%s%n", what, round, s, files / s,
+                    round == 0 ? "  (warm-up, not counted)" : "");
+            if (round > 0) {
+                best = Math.min(best, s);
+            }
+        }
+        return best;
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        int code = p.waitFor();
+        if (code != 0 && code != 1) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + code);
+        }
+        return code;
+    }
+
+    private static void buildCorpus(int texts, Path corpus, Path catalogueDir) {
+        Random random = new Random(3);
         List<String> docs = new ArrayList<>();
         try (Catalogue catalogue = Catalogue.open(catalogueDir, OpenMode.CREATE_IF_MISSING)) {
             for (int i = 0; i < 1000; i++) {
@@ -51,52 +125,45 @@ public final class ScanVsTika {
                 catalogue.add(new CatalogueDocument("doc-" + i, "secret", null, null, null, null, List.of(), Instant.now()), text);
             }
             catalogue.commit();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         for (int i = 0; i < texts; i++) {
             String text = TextGen.latin(random, 10_000) + "\n" + docs.get(i).substring(1000, 1600) + "\n"
                     + TextGen.latin(random, 10_000);
             Formats.all(text, corpus.resolve("t" + i));
         }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(corpus)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        long bytes = 0;
-        for (Path f : files) {
-            bytes += Files.size(f);
-        }
-        System.out.printf(Locale.ROOT, "corpus: %d files, %.1f MB (%d texts of ~21 kB in %d formats), catalogue 1000 documents, %d threads%n",
-                files.size(), bytes / 1e6, texts, files.size() / texts, threads);
-
-        AutoDetectParser parser = new AutoDetectParser();
-        double bestTika = Double.MAX_VALUE;
-        double bestScan = Double.MAX_VALUE;
-        for (int round = 0; round <= rounds; round++) { // round 0 warms up both
-            long t0 = System.nanoTime();
-            bareTika(parser, files, threads);
-            double tika = (System.nanoTime() - t0) / 1e9;
-            t0 = System.nanoTime();
-            CommandLine cli = Main.commandLine();
-            cli.setOut(new PrintWriter(Writer.nullWriter()));
-            int code = cli.execute("scan", "--catalogue", catalogueDir.toString(), corpus.toString());
-            double scan = (System.nanoTime() - t0) / 1e9;
-            if (code != 1) {
-                throw new IllegalStateException("scan should have found the excerpts, exit " + code);
-            }
-            System.out.printf(Locale.ROOT, "round %d: bare Tika %.2f s (%.1f files/s), sekisho scan %.2f s (%.1f files/s)%s%n",
-                    round, tika, files.size() / tika, scan, files.size() / scan, round == 0 ? "  [warm-up]" : "");
-            if (round > 0) {
-                bestTika = Math.min(bestTika, tika);
-                bestScan = Math.min(bestScan, scan);
-            }
-        }
-        System.out.printf(Locale.ROOT, "best: bare Tika %.1f files/s %.2f MB/s; sekisho scan %.1f files/s %.2f MB/s; scan/Tika = %.2fx%n",
-                files.size() / bestTika, bytes / 1e6 / bestTika, files.size() / bestScan, bytes / 1e6 / bestScan,
-                bestTika / bestScan);
     }
 
-    private static void bareTika(AutoDetectParser parser, List<Path> files, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+    private static List<Path> listFiles(Path dir) throws java.io.IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private static int inspectAll(Inspector inspector, List<Path> files) throws Exception {
+        // As ScanCommand does: two callers per worker, so matching overlaps the next extraction.
+        ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS);
+        try {
+            List<Future<Inspection>> results = new ArrayList<>();
+            for (Path f : files) {
+                results.add(pool.submit(() -> inspector.inspect(f.toString(), f)));
+            }
+            int found = 0;
+            for (Future<Inspection> r : results) {
+                found += r.get().matched() ? 1 : 0;
+            }
+            if (found != files.size()) {
+                throw new IllegalStateException("every file carries an excerpt, but " + found + " of " + files.size() + " matched");
+            }
+            return found;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static int bareTika(AutoDetectParser parser, List<Path> files) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
             List<Future<Integer>> results = new ArrayList<>();
             for (Path f : files) {
@@ -104,18 +171,19 @@ public final class ScanVsTika {
                     RecursiveParserWrapper wrapper = new RecursiveParserWrapper(parser);
                     RecursiveParserWrapperHandler handler = new RecursiveParserWrapperHandler(
                             new BasicContentHandlerFactory(BasicContentHandlerFactory.HANDLER_TYPE.TEXT, -1));
-                    ParseContext context = new ParseContext();
                     try (InputStream in = Files.newInputStream(f)) {
-                        wrapper.parse(in, handler, new Metadata(), context);
+                        wrapper.parse(in, handler, new Metadata(), new ParseContext());
                     } catch (Exception e) {
-                        // counted like any parse: bare Tika reports nothing else
+                        // a failed parse costs what it cost; bare Tika reports nothing else
                     }
                     return handler.getMetadataList().size();
                 }));
             }
+            int parts = 0;
             for (Future<Integer> r : results) {
-                r.get();
+                parts += r.get();
             }
+            return parts;
         } finally {
             pool.shutdown();
         }

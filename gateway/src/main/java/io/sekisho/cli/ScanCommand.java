@@ -59,7 +59,9 @@ final class ScanCommand implements Callable<Integer> {
              Extractor extractor = new IsolatedExtractor(limits)) {
             Matcher matcher = new Matcher(snapshot);
             Inspector inspector = new Inspector(extractor, () -> matcher);
-            int parallel = Math.max(1, limits.workerCount());
+            // Twice as many threads as workers: while one thread fingerprints and matches what a
+            // worker returned, another already has that worker extracting the next file.
+            int parallel = 2 * Math.max(1, limits.workerCount());
             ExecutorService pool = Executors.newFixedThreadPool(parallel);
             try {
                 // A bounded window of files in flight keeps memory flat on a folder of any size
