@@ -1,0 +1,135 @@
+package io.sekisho.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every configuration key, declared once with its type, default and help text. The loader, error
+ * messages and the completeness test of {@code deploy/sekisho.yaml} all read this table; add a
+ * key here (and to {@link #ALL}) and nowhere else.
+ *
+ * <p>Sections reserved for later channels and stages ({@code http}, {@code icap}, {@code admin})
+ * are declared so that their names are known; they have no keys yet, so any key in them is
+ * refused as unknown until its owner declares it.
+ */
+public final class ConfigOptions {
+    private ConfigOptions() {
+    }
+
+    /** Every section, in documentation order. A section is present when the file names it. */
+    public static final List<String> SECTIONS = List.of("", "smtp", "smtp.tls", "audit", "quarantine", "http", "icap", "admin");
+
+    // ---- top level
+
+    public static final Option<Path> CATALOGUE = Option.required("catalogue", ValueType.PATH,
+            "The catalogue folder (made with `sekisho catalogue init/add`).");
+
+    public static final Option<Path> POLICY = Option.optional("policy", ValueType.PATH, null, "none",
+            "The policy file; without one the built-in default policy applies.");
+
+    public static final Option<List<String>> INTERNAL_DOMAINS = Option.optional("internalDomains",
+            ValueType.listOf(ValueType.DOMAIN), List.of(), "[]",
+            "Mail domains of the company: recipients in them (and their subdomains) are internal.");
+
+    // ---- smtp: the outbound relay hop after the company's mail server
+
+    public static final Option<HostPort> SMTP_LISTEN = Option.required("smtp.listen", ValueType.HOST_PORT,
+            "Address and port to accept mail on (port 0: any free port, for tests).");
+
+    public static final Option<HostPort> SMTP_NEXT_HOP = Option.required("smtp.nextHop", ValueType.HOST_PORT,
+            "The SMTP server that gets the mail Sekisho lets through (the internet-facing relay).");
+
+    public static final Option<List<Cidr>> SMTP_ALLOWED_CLIENTS = Option.optional("smtp.allowedClients",
+            ValueType.listOf(ValueType.CIDR),
+            List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), "[127.0.0.0/8, ::1/128]",
+            "Address blocks that may relay through Sekisho (the company's mail servers). Any other "
+                    + "client gets 554 5.7.1 at connect. Never 0.0.0.0/0: that would be an open relay.");
+
+    public static final Option<String> SMTP_HOSTNAME = Option.computed("smtp.hostname", ValueType.HOSTNAME,
+            ConfigOptions::localHostName, "this machine's host name",
+            "The name in the greeting, the EHLO sent to the next hop, and the X-Sekisho-Inspected header.");
+
+    public static final Option<Long> SMTP_MAX_MESSAGE_BYTES = Option.optional("smtp.maxMessageBytes",
+            ValueType.size(1024, 2L * 1024 * 1024 * 1024), 25L * 1024 * 1024, "25MiB",
+            "Largest message accepted, advertised in SIZE; larger ones get 552 5.3.4.");
+
+    public static final Option<Integer> SMTP_MAX_RECIPIENTS = Option.optional("smtp.maxRecipients",
+            ValueType.integer(1, 100_000), 100, "100",
+            "Recipients per message; more get 452 4.5.3 (the client sends the rest in another message).");
+
+    public static final Option<Integer> SMTP_MAX_LINE_LENGTH = Option.optional("smtp.maxLineLength",
+            ValueType.integer(512, 65_536), 512, "512",
+            "Longest command line in bytes, CRLF included (RFC 5321: at least 512); longer gets 500 5.5.2. "
+                    + "Message lines follow RFC 5322 (998 characters plus CRLF) whatever this says.");
+
+    public static final Option<Duration> SMTP_COMMAND_TIMEOUT = Option.optional("smtp.commandTimeout",
+            ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Duration.ofMinutes(5), "5m",
+            "How long to wait for the client's next command; then 421 4.4.2 and close.");
+
+    public static final Option<Duration> SMTP_DATA_TIMEOUT = Option.optional("smtp.dataTimeout",
+            ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Duration.ofMinutes(3), "3m",
+            "How long to wait for more message data during DATA; then 421 4.4.2 and close.");
+
+    public static final Option<Integer> SMTP_MAX_CONNECTIONS = Option.optional("smtp.maxConnections",
+            ValueType.integer(1, 100_000), 100, "100",
+            "Simultaneous client connections in total; more get 421 4.7.0 at connect.");
+
+    public static final Option<Integer> SMTP_MAX_CONNECTIONS_PER_CLIENT = Option.optional(
+            "smtp.maxConnectionsPerClient", ValueType.integer(1, 100_000), 20, "20",
+            "Simultaneous connections from one client address; more get 421 4.7.0 at connect.");
+
+    public static final Option<Integer> SMTP_INSPECTION_QUEUE = Option.optional("smtp.inspectionQueue",
+            ValueType.integer(0, 100_000), 50, "50",
+            "Messages that may wait for an inspection thread; when full, new messages get 451 4.3.2 at once.");
+
+    public static final Option<Integer> SMTP_INSPECTION_THREADS = Option.optional("smtp.inspectionThreads",
+            ValueType.integer(1, 1024), 8, "8",
+            "Messages inspected and relayed at the same time (each thread also holds one next-hop connection).");
+
+    public static final Option<Duration> SMTP_NEXT_HOP_TIMEOUT = Option.optional("smtp.nextHopTimeout",
+            ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)), Duration.ofMinutes(2), "2m",
+            "Connect timeout and per-reply timeout towards the next hop; on expiry the client gets 451 4.4.2.");
+
+    public static final Option<Duration> SMTP_SHUTDOWN_TIMEOUT = Option.optional("smtp.shutdownTimeout",
+            ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(30), "30s",
+            "At stop, how long messages already being inspected or relayed may take to finish.");
+
+    public static final Option<Path> SMTP_SPOOL_DIR = Option.computed("smtp.spoolDir", ValueType.PATH,
+            () -> Path.of(System.getProperty("java.io.tmpdir"), "sekisho-spool"), "<temporary folder>/sekisho-spool",
+            "Where a message being received is kept until its reply is sent (then it is deleted).");
+
+    public static final Option<Path> SMTP_TLS_CERTIFICATE = Option.optional("smtp.tls.certificate", ValueType.PATH,
+            null, "none", "PEM certificate chain for STARTTLS; with smtp.tls.key. Without both, no STARTTLS.");
+
+    public static final Option<Path> SMTP_TLS_KEY = Option.optional("smtp.tls.key", ValueType.PATH, null, "none",
+            "PEM private key (PKCS#8) for STARTTLS; with smtp.tls.certificate.");
+
+    // ---- audit and quarantine: plain folders for now; their owners add keys here
+
+    public static final Option<Path> AUDIT_DIR = Option.optional("audit.dir", ValueType.PATH, null, "none",
+            "Folder of the audit trail.");
+
+    public static final Option<Path> QUARANTINE_DIR = Option.optional("quarantine.dir", ValueType.PATH, null, "none",
+            "Folder where quarantined transfers are held.");
+
+    public static final List<Option<?>> ALL = List.of(
+            CATALOGUE, POLICY, INTERNAL_DOMAINS,
+            SMTP_LISTEN, SMTP_NEXT_HOP, SMTP_ALLOWED_CLIENTS, SMTP_HOSTNAME,
+            SMTP_MAX_MESSAGE_BYTES, SMTP_MAX_RECIPIENTS, SMTP_MAX_LINE_LENGTH,
+            SMTP_COMMAND_TIMEOUT, SMTP_DATA_TIMEOUT, SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_CLIENT,
+            SMTP_INSPECTION_QUEUE, SMTP_INSPECTION_THREADS, SMTP_NEXT_HOP_TIMEOUT, SMTP_SHUTDOWN_TIMEOUT,
+            SMTP_SPOOL_DIR, SMTP_TLS_CERTIFICATE, SMTP_TLS_KEY,
+            AUDIT_DIR, QUARANTINE_DIR);
+
+    private static String localHostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            return name.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?") ? name : "sekisho";
+        } catch (UnknownHostException e) {
+            return "sekisho";
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.sekisho.config;
+
+import io.sekisho.config.ConfigException.Problem;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole configuration, validated. Sections a file leaves out are null ({@code smtp}) or hold
+ * only defaults ({@code audit}, {@code quarantine}).
+ *
+ * @param source          the configuration file (absolute)
+ * @param catalogue       {@code catalogue}
+ * @param policy          {@code policy}, or null
+ * @param internalDomains {@code internalDomains}, lower case
+ * @param smtp            the {@code smtp} section, or null when the file has none
+ * @param audit           the {@code audit} section
+ * @param quarantine      the {@code quarantine} section
+ */
+public record SekishoConfig(Path source, Path catalogue, Path policy, List<String> internalDomains, SmtpConfig smtp,
+                            AuditConfig audit, QuarantineConfig quarantine) {
+    public SekishoConfig {
+        Objects.requireNonNull(source, "source");
+        internalDomains = List.copyOf(internalDomains);
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(quarantine, "quarantine");
+    }
+
+    /** {@code audit.*}: the audit trail (its owner adds keys). */
+    public record AuditConfig(Path dir) {
+    }
+
+    /** {@code quarantine.*}: where held transfers go (its owner adds keys). */
+    public record QuarantineConfig(Path dir) {
+    }
+
+    static SekishoConfig from(Path source, String file, ConfigValues v, List<Problem> problems) {
+        SmtpConfig smtp = null;
+        if (v.sectionPresent("smtp")) {
+            smtp = smtp(file, v, problems);
+        }
+        return new SekishoConfig(source, v.get(ConfigOptions.CATALOGUE), v.get(ConfigOptions.POLICY),
+                v.get(ConfigOptions.INTERNAL_DOMAINS), smtp,
+                new AuditConfig(v.get(ConfigOptions.AUDIT_DIR)), new QuarantineConfig(v.get(ConfigOptions.QUARANTINE_DIR)));
+    }
+
+    private static SmtpConfig smtp(String file, ConfigValues v, List<Problem> problems) {
+        List<Cidr> allowed = v.get(ConfigOptions.SMTP_ALLOWED_CLIENTS);
+        for (Cidr c : allowed) {
+            if (c.prefixLength() == 0) {
+                problems.add(new Problem(file, v.line(ConfigOptions.SMTP_ALLOWED_CLIENTS), ConfigOptions.SMTP_ALLOWED_CLIENTS.key(),
+                        c + " admits every address: Sekisho would be an open relay; list the mail servers' addresses"));
+            }
+        }
+        if (v.get(ConfigOptions.SMTP_MAX_CONNECTIONS_PER_CLIENT) > v.get(ConfigOptions.SMTP_MAX_CONNECTIONS)) {
+            problems.add(new Problem(file, v.line(ConfigOptions.SMTP_MAX_CONNECTIONS_PER_CLIENT),
+                    ConfigOptions.SMTP_MAX_CONNECTIONS_PER_CLIENT.key(), "is larger than smtp.maxConnections"));
+        }
+        HostPort listen = v.get(ConfigOptions.SMTP_LISTEN);
+        HostPort nextHop = v.get(ConfigOptions.SMTP_NEXT_HOP);
+        if (listen.equals(nextHop) && listen.port() != 0) {
+            problems.add(new Problem(file, v.line(ConfigOptions.SMTP_NEXT_HOP), ConfigOptions.SMTP_NEXT_HOP.key(),
+                    "is smtp.listen itself: mail would loop"));
+        }
+        Path cert = v.get(ConfigOptions.SMTP_TLS_CERTIFICATE);
+        Path key = v.get(ConfigOptions.SMTP_TLS_KEY);
+        SmtpConfig.Tls tls = null;
+        if ((cert == null) != (key == null)) {
+            Option<Path> missing = cert == null ? ConfigOptions.SMTP_TLS_CERTIFICATE : ConfigOptions.SMTP_TLS_KEY;
+            Option<Path> given = cert == null ? ConfigOptions.SMTP_TLS_KEY : ConfigOptions.SMTP_TLS_CERTIFICATE;
+            problems.add(new Problem(file, v.line(given), missing.key(), "required when " + given.key() + " is given"));
+        } else if (cert != null) {
+            readable(file, v, ConfigOptions.SMTP_TLS_CERTIFICATE, problems);
+            readable(file, v, ConfigOptions.SMTP_TLS_KEY, problems);
+            tls = new SmtpConfig.Tls(cert, key);
+        }
+        return new SmtpConfig(listen, nextHop, allowed, v.get(ConfigOptions.SMTP_HOSTNAME),
+                v.get(ConfigOptions.SMTP_MAX_MESSAGE_BYTES), v.get(ConfigOptions.SMTP_MAX_RECIPIENTS),
+                v.get(ConfigOptions.SMTP_MAX_LINE_LENGTH), v.get(ConfigOptions.SMTP_COMMAND_TIMEOUT),
+                v.get(ConfigOptions.SMTP_DATA_TIMEOUT), v.get(ConfigOptions.SMTP_MAX_CONNECTIONS),
+                v.get(ConfigOptions.SMTP_MAX_CONNECTIONS_PER_CLIENT), v.get(ConfigOptions.SMTP_INSPECTION_QUEUE),
+                v.get(ConfigOptions.SMTP_INSPECTION_THREADS), v.get(ConfigOptions.SMTP_NEXT_HOP_TIMEOUT),
+                v.get(ConfigOptions.SMTP_SHUTDOWN_TIMEOUT), v.get(ConfigOptions.SMTP_SPOOL_DIR), tls);
+    }
+
+    private static void readable(String file, ConfigValues v, Option<Path> option, List<Problem> problems) {
+        Path p = v.get(option);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            problems.add(new Problem(file, v.line(option), option.key(), "cannot read " + p));
+        }
+    }
+}

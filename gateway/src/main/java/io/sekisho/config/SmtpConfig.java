@@ -1,0 +1,41 @@
+package io.sekisho.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code smtp} section: where Sekisho listens as the outbound relay hop, where it relays to,
+ * who may use it, and every limit of the conversation. Each component is documented on its key in
+ * {@link ConfigOptions}.
+ */
+public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
+                         long maxMessageBytes, int maxRecipients, int maxLineLength,
+                         Duration commandTimeout, Duration dataTimeout,
+                         int maxConnections, int maxConnectionsPerClient,
+                         int inspectionQueue, int inspectionThreads,
+                         Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls) {
+    public SmtpConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(nextHop, "nextHop");
+        allowedClients = List.copyOf(allowedClients);
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(spoolDir, "spoolDir");
+    }
+
+    /** {@code smtp.tls.*}: STARTTLS is offered only when this is present. */
+    public record Tls(Path certificate, Path key) {
+        public Tls {
+            Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /** A copy with other addresses: tests listen on port 0 and point at a sink of their own. */
+    public SmtpConfig withAddresses(HostPort newListen, HostPort newNextHop) {
+        return new SmtpConfig(newListen, newNextHop, allowedClients, hostname, maxMessageBytes, maxRecipients,
+                maxLineLength, commandTimeout, dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue,
+                inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls);
+    }
+}

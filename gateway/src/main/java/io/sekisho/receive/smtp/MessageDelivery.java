@@ -1,0 +1,106 @@
+package io.sekisho.receive.smtp;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Off the event loop, for one received message: ask the {@link MessageProcessor}, relay what it
+ * lets through to the {@link NextHop}, and work out the one reply the client gets.
+ *
+ * <p>The executor is bounded twice: {@code smtp.inspectionThreads} threads and a queue of
+ * {@code smtp.inspectionQueue} messages. When both are full a new message is refused at once with
+ * 451 4.3.2 rather than left waiting.
+ */
+public final class MessageDelivery implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MessageDelivery.class);
+
+    private final MessageProcessor processor;
+    private final NextHop nextHop;
+    private final ThreadPoolExecutor executor;
+
+    public MessageDelivery(MessageProcessor processor, NextHop nextHop, int threads, int queue) {
+        this.processor = processor;
+        this.nextHop = nextHop;
+        BlockingQueue<Runnable> q = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, q, r -> {
+            Thread t = new Thread(r, "sekisho-inspect-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** True when a message submitted now would be refused: every thread busy and the queue full. */
+    public boolean full() {
+        return executor.getActiveCount() >= executor.getMaximumPoolSize() && executor.getQueue().remainingCapacity() == 0;
+    }
+
+    /**
+     * Queues one message; {@code onReply} is called (on an inspection thread) with the reply for the
+     * client. Returns false when the queue is full: nothing was queued, nothing will be called.
+     */
+    public boolean submit(SmtpEnvelope envelope, Path message, Consumer<SmtpReply> onReply) {
+        try {
+            executor.execute(() -> onReply.accept(deliver(envelope, message)));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    SmtpReply deliver(SmtpEnvelope envelope, Path message) {
+        String id = envelope.connectionId();
+        SmtpOutcome outcome;
+        try {
+            outcome = processor.process(envelope, message);
+        } catch (Exception | LinkageError e) {
+            log.error("[{}] inspection of {} failed: {}", id, envelope.transferId(), e.toString());
+            outcome = new SmtpOutcome.Tempfail("Inspection could not finish, try again later");
+        }
+        SmtpReply reply;
+        if (outcome instanceof SmtpOutcome.Deliver d) {
+            NextHopResult result = nextHop.relay(envelope, d.inspectedHeader(), message);
+            reply = SmtpReplies.forNextHop(result, envelope);
+            log.info("[{}] {} from <{}> to {}: next hop {} at {}: {} {}", id, envelope.transferId(), envelope.mailFrom(),
+                    envelope.recipients(), result.kind(), result.stage(), result.code(), result.text());
+        } else {
+            reply = SmtpReplies.forOutcome(outcome, envelope);
+            log.info("[{}] {} from <{}> to {}: {}", id, envelope.transferId(), envelope.mailFrom(), envelope.recipients(), outcome);
+        }
+        try {
+            processor.completed(envelope, outcome, reply);
+        } catch (RuntimeException e) {
+            log.error("[{}] reporting {} failed: {}", id, envelope.transferId(), e.toString());
+        }
+        return reply;
+    }
+
+    /** Stops taking messages and waits up to {@code grace} for those in hand. */
+    @Override
+    public void close() {
+        close(Duration.ZERO);
+    }
+
+    public void close(Duration grace) {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
