@@ -145,7 +145,8 @@ final class SmtpInput extends ChannelInboundHandlerAdapter {
         if (lf < 0) {
             if (readable >= maxLineLength) {
                 discarding = true;
-                buffer.skipBytes(readable);
+                buffer.skipBytes(maxLineLength);
+                return decodeCommand();
             }
             return null;
         }
@@ -174,7 +175,7 @@ final class SmtpInput extends ChannelInboundHandlerAdapter {
                 // An over-long line: pass on all but its last byte, which may be the CR of a CRLF
                 // split across reads. No CR in this stretch is followed by LF, so any CR is bare.
                 lineTooLong = true;
-                int end = start + readable - 1;
+                int end = start + MAX_DATA_LINE - 1;
                 if (buffer.indexOf(start, end, (byte) '\r') >= 0) {
                     bareNewline = true;
                 }
