@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 CatalogueCommand.class,
                 ScanCommand.class,
                 DemoCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -73,11 +73,14 @@ public final class ConfigLoader {
             String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             YamlNode.Entry entry = e.getValue();
             if (ConfigOptions.SECTIONS.contains(key)) {
-                present.add(key);
-                values.section(key, entry.keyLine());
                 if (entry.value() instanceof YamlNode.Mapping sub) {
+                    present.add(key);
+                    values.section(key, entry.keyLine());
                     walk(file, key, sub, baseDir, values, present, problems);
-                } else if (!(entry.value() instanceof YamlNode.Scalar s && s.text() == null)) {
+                } else if (entry.value() instanceof YamlNode.Scalar s && s.text() == null) {
+                    present.add(key);
+                    values.section(key, entry.keyLine());
+                } else {
                     problems.add(new Problem(file, entry.keyLine(), key, "is a section: expected keys under it"));
                 }
                 continue;
@@ -90,6 +93,7 @@ public final class ConfigLoader {
             try {
                 values.put(option.get(), option.get().type().parse(entry.value(), baseDir), entry.keyLine());
             } catch (IllegalArgumentException ex) {
+                values.put(option.get(), null, entry.keyLine());
                 problems.add(new Problem(file, entry.value().line(), key,
                         ex.getMessage() + " (expected " + option.get().type().name() + ")"));
             }
