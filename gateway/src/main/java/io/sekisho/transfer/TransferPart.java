@@ -13,10 +13,30 @@ import java.util.Objects;
  * @param size         bytes
  * @param sha256       hex SHA-256 of the bytes
  * @param content      where the bytes are spooled
+ * @param uninspectable null when the bytes are the content itself; otherwise why they cannot be
+ *                      read whatever the extractor does: {@value #SMIME_ENCRYPTED},
+ *                      {@value #SMIME_OPAQUE_SIGNED}, {@value #PGP_ENCRYPTED}. The policy treats
+ *                      such a part as uninspectable (ADR 0004), never as clean.
  */
-public record TransferPart(String name, String declaredType, long size, String sha256, Path content) {
+public record TransferPart(String name, String declaredType, long size, String sha256, Path content, String uninspectable) {
+    /** S/MIME enveloped data (application/pkcs7-mime; smime-type=enveloped-data, or no smime-type). */
+    public static final String SMIME_ENCRYPTED = "smime-encrypted";
+    /** S/MIME signed data wrapped in the signature (pkcs7-mime signed-data): the text is inside the blob. */
+    public static final String SMIME_OPAQUE_SIGNED = "smime-opaque-signed";
+    /** OpenPGP: multipart/encrypted, application/pgp-encrypted, or an inline PGP MESSAGE block. */
+    public static final String PGP_ENCRYPTED = "pgp-encrypted";
+
     public TransferPart {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(content, "content");
+    }
+
+    /** A part whose bytes can be read. */
+    public TransferPart(String name, String declaredType, long size, String sha256, Path content) {
+        this(name, declaredType, size, sha256, content, null);
+    }
+
+    public boolean inspectable() {
+        return uninspectable == null;
     }
 }
