@@ -67,4 +67,21 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("io.sekisho.cli..")
                 .check(sekisho);
     }
+
+    @Test
+    void mime4jStaysInTheReceivingPackages() {
+        noClasses().that().resideOutsideOfPackage("io.sekisho.receive..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.james.mime4j..")
+                .check(sekisho);
+    }
+
+    @Test
+    void configurationDependsOnNoStage() {
+        // The stages read the configuration's records; the configuration knows none of them.
+        noClasses().that().resideInAPackage("io.sekisho.config..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.sekisho.receive..", "io.sekisho.extract..", "io.sekisho.inspect..",
+                        "io.sekisho.match..", "io.sekisho.catalogue..", "io.sekisho.cli..")
+                .check(sekisho);
+    }
 }

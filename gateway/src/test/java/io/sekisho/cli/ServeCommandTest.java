@@ -1,0 +1,40 @@
+package io.sekisho.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServeCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBadConfigurationIsOneClearErrorPerProblemAndExitCode2() throws Exception {
+        Path config = dir.resolve("sekisho.yaml");
+        Files.writeString(config, "catalogue: c\nsmtp:\n  listen: 127.0.0.1:2525\n  nextHop: 127.0.0.1:2526\n  maxRecipients: lots\n");
+        Cli r = Cli.run("serve", "--config", config);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("sekisho: " + config + ":5: smtp.maxRecipients: 'lots' is not a whole number (expected integer 1..100000)"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aConfigurationWithoutSmtpSaysWhatIsMissing() throws Exception {
+        Path config = dir.resolve("sekisho.yaml");
+        Files.writeString(config, "catalogue: c\n");
+        Cli r = Cli.run("serve", "--config", config);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains(config + ":1: smtp: missing");
+    }
+
+    @Test
+    void aMissingFileIsAnError() {
+        Cli r = Cli.run("serve", "--config", dir.resolve("none.yaml"));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("none.yaml:0: cannot read");
+    }
+}
