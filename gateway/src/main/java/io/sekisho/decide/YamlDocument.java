@@ -58,20 +58,31 @@ final class YamlDocument {
                     }
                 }
             }
-            YamlDocument document = new YamlDocument(file, lines);
+        } catch (JsonProcessingException e) {
+            throw new PolicyException(List.of(new PolicyProblem(file, line(e.getLocation()), "(yaml)",
+                    "invalid YAML: " + firstLine(e.getOriginalMessage()))));
+        } catch (IOException e) {
+            throw new PolicyException(List.of(new PolicyProblem(file, 1, "(file)", "cannot read: " + e.getMessage())));
+        }
+        if (lines.isEmpty()) {
+            throw new PolicyException(List.of(new PolicyProblem(file, 1, "(file)", "the file is empty")));
+        }
+        YamlDocument document = new YamlDocument(file, lines);
+        try {
             T value = YAML.readValue(bytes, type);
             if (value == null) {
                 throw new PolicyException(List.of(new PolicyProblem(file, 1, "(file)", "the file is empty")));
             }
             return new Bound<>(value, document);
         } catch (JsonMappingException e) {
-            throw new PolicyException(List.of(new PolicyProblem(file, line(e.getLocation()), key(e.getPath()),
-                    mappingMessage(e))));
-        } catch (JsonProcessingException e) {
-            throw new PolicyException(List.of(new PolicyProblem(file, line(e.getLocation()), "(yaml)",
-                    "invalid YAML: " + firstLine(e.getOriginalMessage()))));
+            // Jackson may only notice a problem in a record after reading the whole mapping, so its
+            // location can lie below the key; the line map knows where the key itself stands.
+            String pointer = pointer(e.getPath());
+            Integer line = lines.get(pointer);
+            throw new PolicyException(List.of(new PolicyProblem(file, line != null ? line : line(e.getLocation()),
+                    displayKey(pointer), mappingMessage(e))));
         } catch (IOException e) {
-            throw new PolicyException(List.of(new PolicyProblem(file, 1, "(file)", "cannot read: " + e.getMessage())));
+            throw new PolicyException(List.of(new PolicyProblem(file, line(null), "(file)", "cannot read: " + e.getMessage())));
         }
     }
 
@@ -110,12 +121,12 @@ final class YamlDocument {
         return sb.length() == 0 ? "(file)" : sb.toString();
     }
 
-    private static String key(List<JsonMappingException.Reference> path) {
+    private static String pointer(List<JsonMappingException.Reference> path) {
         StringBuilder pointer = new StringBuilder();
         for (JsonMappingException.Reference ref : path) {
             pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
         }
-        return displayKey(pointer.toString());
+        return pointer.toString();
     }
 
     private static String mappingMessage(JsonMappingException e) {
