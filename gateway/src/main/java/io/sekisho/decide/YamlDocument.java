@@ -197,6 +197,8 @@ final class YamlDocument {
 
         void throwIfAny() {
             if (!list.isEmpty()) {
+                // In file order, as an editor's problem list shows them; stable for problems on one line.
+                list.sort(java.util.Comparator.comparingInt(PolicyProblem::line));
                 throw new PolicyException(list);
             }
         }

@@ -131,9 +131,9 @@ class PolicyLoaderTest {
                 """;
         assertThat(problems(yaml)).containsExactly(
                 "p.yaml:1: mode: unknown mode 'loud' (enforce or simulate)",
-                "p.yaml:5: rules[0].action: unknown action 'explode' (allow, log, tempfail, quarantine or block)",
                 "p.yaml:4: rules[0].when.destination[0]: unknown destination class 'moon' (internal, external, partner, outside)",
                 "p.yaml:4: rules[0].when.detectors[0]: no detector with id 'nope' is defined",
+                "p.yaml:5: rules[0].action: unknown action 'explode' (allow, log, tempfail, quarantine or block)",
                 "p.yaml:6: rules[1].id: 'a' is used twice",
                 "p.yaml:9: rules[1].severity: unknown severity 'catastrophic' (info, low, medium, high, critical)");
     }
