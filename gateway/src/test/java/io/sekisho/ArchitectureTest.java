@@ -67,4 +67,21 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("io.sekisho.cli..")
                 .check(sekisho);
     }
+
+    @Test
+    void theDecideStageDoesNotReachBackIntoTheCommandLine() {
+        noClasses().that().resideInAPackage("io.sekisho.decide..")
+                .should().dependOnClassesThat().resideInAPackage("io.sekisho.cli..")
+                .check(sekisho);
+    }
+
+    @Test
+    void theDecideStageJudgesPlainFactsWithoutContentLibraries() {
+        // A policy sees a transfer and its inspections; it never opens the catalogue or parses content.
+        classes().that().resideInAPackage("io.sekisho.decide..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.sekisho.decide..", "io.sekisho.transfer..",
+                        "io.sekisho.inspect..", "io.sekisho.extract..", "io.sekisho.match..", "java..",
+                        "com.fasterxml.jackson..", "com.google.re2j..", "org.slf4j..")
+                .check(sekisho);
+    }
 }
