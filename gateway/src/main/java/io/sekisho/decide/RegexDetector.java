@@ -11,9 +11,6 @@ record RegexDetector(String id, int minCount, Pattern pattern) implements Detect
         Matcher m = pattern.matcher(text);
         while (m.find()) {
             n++;
-            if (m.end() == m.start() && m.end() >= text.length()) {
-                break;
-            }
         }
         return n;
     }

@@ -55,8 +55,11 @@ final class TransferFacts {
             allMatches.addAll(inspection.matches());
             ExtractionStatus summary = inspection.extraction().status();
             boolean summaryShown = false;
+            boolean outermost = true;
             for (ExtractedPart part : inspection.extraction().parts()) {
-                long size = part.size() >= 0 ? part.size() : partFacts.isEmpty() ? sent.size() : -1;
+                // The extractor may not know the outer file's size; the receiving stage always does.
+                long size = part.size() >= 0 ? part.size() : outermost ? sent.size() : -1;
+                outermost = false;
                 partFacts.add(new PartFact(part.path(), sent.name(), baseType(part.mediaType()), size, part.status()));
                 summaryShown |= part.status() == summary;
                 String text = Normalizer.normalize(part.text(), Normalizer.Form.NFKC);
