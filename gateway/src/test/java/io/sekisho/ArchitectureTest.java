@@ -76,12 +76,29 @@ class ArchitectureTest {
     }
 
     @Test
+    void theDecideStageDoesNotReachBackIntoTheCommandLine() {
+        noClasses().that().resideInAPackage("io.sekisho.decide..")
+                .should().dependOnClassesThat().resideInAPackage("io.sekisho.cli..")
+                .check(sekisho);
+    }
+
+    @Test
     void configurationDependsOnNoStage() {
         // The stages read the configuration's records; the configuration knows none of them.
         noClasses().that().resideInAPackage("io.sekisho.config..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "io.sekisho.receive..", "io.sekisho.extract..", "io.sekisho.inspect..",
                         "io.sekisho.match..", "io.sekisho.catalogue..", "io.sekisho.cli..")
+                .check(sekisho);
+    }
+
+    @Test
+    void theDecideStageJudgesPlainFactsWithoutContentLibraries() {
+        // A policy sees a transfer and its inspections; it never opens the catalogue or parses content.
+        classes().that().resideInAPackage("io.sekisho.decide..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.sekisho.decide..", "io.sekisho.transfer..",
+                        "io.sekisho.inspect..", "io.sekisho.extract..", "io.sekisho.match..", "java..",
+                        "com.fasterxml.jackson..", "com.google.re2j..", "org.slf4j..")
                 .check(sekisho);
     }
 }

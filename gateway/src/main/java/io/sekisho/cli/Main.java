@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CatalogueCommand.class,
                 ScanCommand.class,
+                PolicyCommand.class,
                 DemoCommand.class,
                 ServeCommand.class,
                 CommandLine.HelpCommand.class
@@ -50,6 +51,9 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserError || ex instanceof io.sekisho.catalogue.CatalogueException) {
                 commandLine.getErr().println("sekisho: " + ex.getMessage());
+            } else if (ex instanceof io.sekisho.decide.PolicyException policyError) {
+                // Already one located line per problem (file:line: key: message).
+                commandLine.getErr().println(policyError.getMessage());
             } else {
                 commandLine.getErr().println("sekisho: internal error: " + ex);
                 if (System.getenv("SEKISHO_DEBUG") != null) {

@@ -110,7 +110,7 @@ public final class Matcher {
                 : Math.min(1.0, hits.distinctHashes.cardinality() / (double) doc.fingerprints());
         double contentCoverage = normalizedTotal == 0 ? 0 : Math.min(1.0, matched / (double) normalizedTotal);
         return new Match(doc.id(), doc.classification(), doc.title(), doc.owner(), matched, documentCoverage,
-                contentCoverage, passages);
+                contentCoverage, passages, doc.tags());
     }
 
     /**

@@ -38,6 +38,7 @@ class MatcherTest {
             assertThat(m.documentId()).isEqualTo("plan");
             assertThat(m.classification()).isEqualTo("secret");
             assertThat(m.title()).isEqualTo("Title of plan");
+            assertThat(m.tags()).as("the catalogue's tags travel with the match, for release scopes").containsExactly("test");
             assertThat(m.matchedChars()).isBetween(120L, 300L);
             assertThat(m.documentCoverage()).isBetween(0.01, 0.2);
             assertThat(m.contentCoverage()).isBetween(120.0 / 10_000, 300.0 / 8_000);
