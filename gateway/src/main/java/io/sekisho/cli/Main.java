@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 CatalogueCommand.class,
                 ScanCommand.class,
                 DemoCommand.class,
+                AuditCommand.class,
+                QuarantineCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
