@@ -67,4 +67,20 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("io.sekisho.cli..")
                 .check(sekisho);
     }
+
+    @Test
+    void theAuditTrailAndTheQuarantineDoNotReachBackIntoTheCommandLine() {
+        noClasses().that().resideInAnyPackage("io.sekisho.audit..", "io.sekisho.act..")
+                .should().dependOnClassesThat().resideInAPackage("io.sekisho.cli..")
+                .check(sekisho);
+    }
+
+    @Test
+    void theAuditTrailIsTheLastStage() {
+        // Every stage writes through audit; audit depends on none of the stages that act or receive.
+        noClasses().that().resideInAPackage("io.sekisho.audit..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.sekisho.act..", "io.sekisho.receive..",
+                        "io.sekisho.catalogue..")
+                .check(sekisho);
+    }
 }
