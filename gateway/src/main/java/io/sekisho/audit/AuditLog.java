@@ -40,6 +40,8 @@ public final class AuditLog implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private volatile boolean closed;
+    /** Set by the writer thread when a group failed, so a due checkpoint is retried calmly, not in a spin. */
+    private boolean lastGroupFailed;
     private Instant lastDropReport = Instant.now();
 
     private record Pending(AuditEntry entry, CompletableFuture<Appended> done) {
@@ -160,7 +162,8 @@ public final class AuditLog implements AutoCloseable {
         while (!stopping) {
             Pending first;
             try {
-                first = queue.poll(chain.untilCheckpoint(Instant.now()).toMillis(), TimeUnit.MILLISECONDS);
+                long wait = chain.untilCheckpoint(Instant.now()).toMillis();
+                first = queue.poll(lastGroupFailed ? Math.max(wait, 500) : wait, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 break;
             }
@@ -203,9 +206,11 @@ public final class AuditLog implements AutoCloseable {
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).done().complete(written.results().get(offset + i));
             }
+            lastGroupFailed = false;
             forward(written.lines());
             rotateIfDue();
         } catch (IOException | RuntimeException e) {
+            lastGroupFailed = true;
             AuditUnavailableException failure = new AuditUnavailableException(
                     "the audit log " + dir + " cannot be written: " + e.getMessage(), e);
             group.forEach(p -> p.done().completeExceptionally(failure));

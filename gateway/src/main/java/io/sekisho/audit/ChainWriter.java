@@ -75,6 +75,8 @@ final class ChainWriter {
     Group write(List<AuditEntry> entries, boolean forceCheckpoint) throws IOException {
         long savedSeq = seq;
         String savedHash = lastHash;
+        int savedUnsigned = unsigned;
+        Instant savedFirstUnsigned = firstUnsigned;
         long start = -1;
         try {
             start = file.size();
@@ -85,25 +87,26 @@ final class ChainWriter {
                 RecordCodec.Encoded enc = append(buf, e);
                 results.add(new Appended(seq, enc.hash(), Segments.name(segmentIndex)));
                 lines.add(new String(enc.line(), 0, enc.line().length - 1, java.nio.charset.StandardCharsets.UTF_8));
+                if (firstUnsigned == null) {
+                    firstUnsigned = Instant.now();
+                }
+                unsigned++;
+                // Inside the group too: a group of thousands must not leave thousands unsigned.
+                if (keyId != null && unsigned >= options.checkpointEvery()) {
+                    signHere(buf, lines);
+                }
             }
-            if (!entries.isEmpty() && firstUnsigned == null) {
-                firstUnsigned = Instant.now();
-            }
-            unsigned += entries.size();
-            boolean checkpoint = keyId != null && unsigned > 0 && (forceCheckpoint || checkpointDue(Instant.now()));
-            if (checkpoint) {
-                append(buf, checkpoint());
+            if (keyId != null && unsigned > 0 && (forceCheckpoint || checkpointDue(Instant.now()))) {
+                signHere(buf, lines);
             }
             file.write(ByteBuffer.wrap(buf.toByteArray()));
             file.force();
-            if (checkpoint) {
-                unsigned = 0;
-                firstUnsigned = null;
-            }
             return new Group(results, lines);
         } catch (IOException | RuntimeException e) {
             seq = savedSeq;
             lastHash = savedHash;
+            unsigned = savedUnsigned;
+            firstUnsigned = savedFirstUnsigned;
             abandon(start);
             throw e instanceof IOException io ? io : new IOException(e);
         }
@@ -184,6 +187,14 @@ final class ChainWriter {
         lastHash = enc.hash();
         buf.writeBytes(enc.line());
         return enc;
+    }
+
+    /** Appends a checkpoint; its line is forwarded too, so the SIEM holds a copy the gateway's admins cannot roll back. */
+    private void signHere(ByteArrayOutputStream buf, List<String> lines) {
+        RecordCodec.Encoded enc = append(buf, checkpoint());
+        lines.add(new String(enc.line(), 0, enc.line().length - 1, java.nio.charset.StandardCharsets.UTF_8));
+        unsigned = 0;
+        firstUnsigned = null;
     }
 
     private Checkpoint checkpoint() {

@@ -61,6 +61,27 @@ class AuditLogTest {
     }
 
     @Test
+    void signsEveryNRecordsEvenInsideOneLargeGroup() throws Exception {
+        try (AuditLog log = AuditLog.open(dir, options())) {
+            List<java.util.concurrent.CompletableFuture<Appended>> pending = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                pending.add(log.appendAsync(AuditFixtures.record(i)));
+            }
+            pending.forEach(java.util.concurrent.CompletableFuture::join);
+        }
+        List<Long> checkpoints = new ArrayList<>();
+        AuditReader.forEach(dir, r -> {
+            if (r.type().equals("checkpoint")) {
+                checkpoints.add(r.json().path("coversSeq").asLong());
+            }
+        });
+        assertThat(checkpoints).hasSize(50);
+        for (int i = 1; i < checkpoints.size(); i++) {
+            assertThat(checkpoints.get(i) - checkpoints.get(i - 1)).isEqualTo(11);
+        }
+    }
+
+    @Test
     void signsACheckpointAfterTheIntervalEvenWhenIdle() throws Exception {
         try (AuditLog log = AuditLog.open(dir, options().withCheckpoints(1000, Duration.ofMillis(200)))) {
             log.append(AuditFixtures.record(1));
