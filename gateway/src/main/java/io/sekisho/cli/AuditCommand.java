@@ -284,7 +284,8 @@ final class AuditCommand implements Runnable {
         return r.seq() + "  " + j.path("time").asText() + "  " + j.path("incident").asText() + "  "
                 + j.path("action").asText() + "  " + j.path("channel").asText() + "  "
                 + j.path("sender").asText("-") + " -> " + String.join(",", texts(j.path("destinations"), null))
-                + "  " + String.join(",", documents(j)) + "  rule " + j.path("rule").asText();
+                + (j.path("matches").isEmpty() ? "" : "  " + String.join(",", documents(j)))
+                + "  rule " + j.path("rule").asText();
     }
 
     private static String csv(JsonNode j, long seq) {
