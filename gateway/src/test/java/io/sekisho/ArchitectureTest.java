@@ -83,6 +83,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theAuditTrailAndTheQuarantineDoNotReachBackIntoTheCommandLine() {
+        noClasses().that().resideInAnyPackage("io.sekisho.audit..", "io.sekisho.act..")
+                .should().dependOnClassesThat().resideInAPackage("io.sekisho.cli..")
+                .check(sekisho);
+    }
+
+    @Test
     void configurationDependsOnNoStage() {
         // The stages read the configuration's records; the configuration knows none of them.
         noClasses().that().resideInAPackage("io.sekisho.config..")
@@ -99,6 +106,15 @@ class ArchitectureTest {
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.sekisho.decide..", "io.sekisho.transfer..",
                         "io.sekisho.inspect..", "io.sekisho.extract..", "io.sekisho.match..", "java..",
                         "com.fasterxml.jackson..", "com.google.re2j..", "org.slf4j..")
+                .check(sekisho);
+    }
+
+    @Test
+    void theAuditTrailIsTheLastStage() {
+        // Every stage writes through audit; audit depends on none of the stages that act or receive.
+        noClasses().that().resideInAPackage("io.sekisho.audit..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.sekisho.act..", "io.sekisho.receive..",
+                        "io.sekisho.catalogue..")
                 .check(sekisho);
     }
 }

@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 PolicyCommand.class,
                 DemoCommand.class,
                 ServeCommand.class,
+                AuditCommand.class,
+                QuarantineCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
