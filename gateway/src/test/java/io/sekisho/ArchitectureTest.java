@@ -117,4 +117,12 @@ class ArchitectureTest {
                         "io.sekisho.catalogue..")
                 .check(sekisho);
     }
+
+    @Test
+    void noStageDependsOnTheGateway() {
+        // The gateway assembles the stages; only the command line (the composition root) uses it.
+        noClasses().that().resideOutsideOfPackages("io.sekisho.gateway..", "io.sekisho.cli..")
+                .should().dependOnClassesThat().resideInAPackage("io.sekisho.gateway..")
+                .check(sekisho);
+    }
 }

@@ -13,6 +13,11 @@ import io.sekisho.audit.AuditKeys;
 import io.sekisho.audit.AuditLog;
 import io.sekisho.audit.AuditLogOptions;
 import io.sekisho.audit.AuditUnavailableException;
+import io.sekisho.config.ConfigException;
+import io.sekisho.config.ConfigLoader;
+import io.sekisho.config.SekishoConfig;
+import io.sekisho.config.SmtpConfig;
+import io.sekisho.gateway.SmtpReleaseTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,17 +59,49 @@ final class QuarantineCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Where the quarantine is and the key that opens it. */
+    /** Where the quarantine is and the key that opens it: given one by one, or read from the gateway's configuration. */
     static class Store {
-        @Option(names = "--quarantine", required = true, paramLabel = "DIR", description = "The quarantine folder.")
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "The gateway's configuration: quarantine.dir, quarantine.key, audit.*, and smtp.nextHop for release.")
+        Path configFile;
+
+        @Option(names = "--quarantine", paramLabel = "DIR", description = "The quarantine folder (default: quarantine.dir of --config).")
         Path dir;
 
-        @Option(names = "--key", required = true, paramLabel = "FILE", description = "The quarantine key (base64 of 32 bytes).")
+        @Option(names = "--key", paramLabel = "FILE", description = "The quarantine key, base64 of 32 bytes (default: quarantine.key of --config).")
         Path key;
 
+        private SekishoConfig config;
+
+        /** The configuration given with --config, or null. */
+        SekishoConfig config() {
+            if (config == null && configFile != null) {
+                try {
+                    config = ConfigLoader.load(configFile);
+                } catch (ConfigException e) {
+                    throw new UserError(e.getMessage());
+                }
+            }
+            return config;
+        }
+
+        Path dir() {
+            Path d = dir != null ? dir : config() != null ? config().quarantine().dir() : null;
+            if (d == null) {
+                throw new UserError(configFile == null ? "give --quarantine DIR and --key FILE, or --config FILE"
+                        : configFile + ": quarantine.dir: required (or give --quarantine DIR)");
+            }
+            return d;
+        }
+
         SecretKey secretKey() {
+            Path k = key != null ? key : config() != null ? config().quarantine().key() : null;
+            if (k == null) {
+                throw new UserError(configFile == null ? "give --quarantine DIR and --key FILE, or --config FILE"
+                        : configFile + ": quarantine.key: required (or give --key FILE)");
+            }
             try {
-                return QuarantineKey.read(key);
+                return QuarantineKey.read(k);
             } catch (IOException e) {
                 throw new UserError("cannot read the quarantine key: " + e.getMessage());
             }
@@ -73,13 +110,15 @@ final class QuarantineCommand implements Runnable {
 
     /** The audit log that records who released or deleted what, and why. */
     static class Audit {
-        @Option(names = "--audit", required = true, paramLabel = "DIR", description = "The audit log folder.")
+        @Option(names = "--audit", paramLabel = "DIR", description = "The audit log folder (default: audit.dir of --config).")
         Path dir;
 
-        @Option(names = "--audit-key", paramLabel = "FILE", description = "The Ed25519 key that signs audit checkpoints.")
+        @Option(names = "--audit-key", paramLabel = "FILE",
+                description = "The Ed25519 key that signs audit checkpoints (default: audit.signingKey of --config).")
         Path signingKey;
 
-        @Option(names = "--instance", paramLabel = "NAME", description = "The instance named in the record (default: host name).")
+        @Option(names = "--instance", paramLabel = "NAME",
+                description = "The instance named in the record (default: instance of --config, else the host name).")
         String instance;
 
         @Option(names = "--by", paramLabel = "NAME", description = "Who acts (default: the login name).")
@@ -88,23 +127,35 @@ final class QuarantineCommand implements Runnable {
         @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the audit log.")
         String reason;
 
-        AuditLog open() {
-            AuditLogOptions options = AuditLogOptions.defaults();
-            if (instance != null) {
-                options = options.withInstance(instance);
+        /**
+         * Opens the audit log. It is locked by the gateway while the gateway runs: stop it first, or
+         * this fails with "in use by another writer" and nothing is done.
+         */
+        AuditLog open(Store store) {
+            SekishoConfig config = store.config();
+            Path d = dir != null ? dir : config != null ? config.audit().dir() : null;
+            if (d == null) {
+                throw new UserError("give --audit DIR, or --config FILE with audit.dir: every release and deletion is recorded");
             }
-            if (signingKey != null) {
+            AuditLogOptions options = AuditLogOptions.defaults();
+            String name = instance != null ? instance : config != null ? config.instance() : null;
+            if (name != null) {
+                options = options.withInstance(name);
+            }
+            Path keyFile = signingKey != null ? signingKey : config != null && dir == null ? config.audit().signingKey() : null;
+            if (keyFile != null) {
                 try {
-                    PrivateKey k = AuditKeys.readPrivateKey(signingKey);
+                    PrivateKey k = AuditKeys.readPrivateKey(keyFile);
                     options = options.withSigningKey(k);
                 } catch (IOException e) {
                     throw new UserError("cannot read the audit key: " + e.getMessage());
                 }
             }
             try {
-                return AuditLog.open(dir, options);
+                return AuditLog.open(d, options);
             } catch (AuditUnavailableException e) {
-                throw new UserError(e.getMessage());
+                throw new UserError(e.getMessage() + (e.getMessage().contains("in use")
+                        ? " (is the gateway running? stop it first; nothing was done)" : ""));
             }
         }
     }
@@ -145,7 +196,7 @@ final class QuarantineCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            QuarantineStore.Listing listing = new QuarantineStore(store.dir, store.secretKey(), null).list();
+            QuarantineStore.Listing listing = new QuarantineStore(store.dir(), store.secretKey(), null).list();
             PrintWriter out = spec.commandLine().getOut();
             for (QuarantineEntry e : listing.entries()) {
                 out.println(json ? JSON.writeValueAsString(e) : line(e));
@@ -181,7 +232,7 @@ final class QuarantineCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             try {
-                QuarantineEntry e = new QuarantineStore(store.dir, store.secretKey(), null).show(id);
+                QuarantineEntry e = new QuarantineStore(store.dir(), store.secretKey(), null).show(id);
                 spec.commandLine().getOut().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(e));
                 return Main.EXIT_OK;
             } catch (QuarantineException e) {
@@ -191,8 +242,10 @@ final class QuarantineCommand implements Runnable {
     }
 
     @Command(name = "release", mixinStandardHelpOptions = true,
-            description = {"Release a held transfer: write it, decrypted, to --output (or standard output) and mark it released.",
-                    "Recorded in the audit log first, with --by and --reason."})
+            description = {"Release a held transfer and mark it released: with --config, relay the held mail to smtp.nextHop;",
+                    "with --output (or without --config), write it, decrypted, to that file (or standard output).",
+                    "Recorded in the audit log first, with --by and --reason. The audit log is locked by a running gateway:",
+                    "stop the gateway first (the command then changes nothing and says so)."})
     static final class Release implements Callable<Integer> {
         @Mixin
         Store store;
@@ -215,17 +268,28 @@ final class QuarantineCommand implements Runnable {
             if (output != null && Files.exists(output) && !Files.isDirectory(output)) {
                 throw new UserError(output + " exists: nothing was released");
             }
-            try (AuditLog log = audit.open()) {
-                QuarantineEntry e = new QuarantineStore(store.dir, store.secretKey(), log)
-                        .release(id, audit.by, audit.reason, new OutputTarget(output));
-                if (output != null) {
-                    spec.commandLine().getOut().println("released " + e.id() + " to " + output + " (by " + e.stateBy() + ")");
+            try (AuditLog log = audit.open(store)) {
+                SekishoConfig config = store.config();
+                ReleaseTarget target = output == null && config != null ? nextHop(config) : new OutputTarget(output);
+                QuarantineEntry e = new QuarantineStore(store.dir(), store.secretKey(), log)
+                        .release(id, audit.by, audit.reason, target);
+                if (output != null || config != null) {
+                    spec.commandLine().getOut().println("released " + e.id() + " to " + target.describe() + " (by " + e.stateBy() + ")");
                 }
                 return Main.EXIT_OK;
             } catch (QuarantineException e) {
                 throw new UserError(e.getMessage());
             }
         }
+    }
+
+    /** The gateway's next hop, as the gateway would have relayed the mail. */
+    private static ReleaseTarget nextHop(SekishoConfig config) {
+        SmtpConfig smtp = config.smtp();
+        if (smtp == null) {
+            throw new UserError(config.source() + ": smtp.nextHop: required to release to the next hop (or give --output FILE)");
+        }
+        return new SmtpReleaseTarget(smtp.nextHop(), smtp.hostname(), smtp.nextHopTimeout(), smtp.spoolDir());
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
@@ -245,8 +309,8 @@ final class QuarantineCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (AuditLog log = audit.open()) {
-                QuarantineEntry e = new QuarantineStore(store.dir, store.secretKey(), log).delete(id, audit.by, audit.reason);
+            try (AuditLog log = audit.open(store)) {
+                QuarantineEntry e = new QuarantineStore(store.dir(), store.secretKey(), log).delete(id, audit.by, audit.reason);
                 spec.commandLine().getOut().println("deleted " + e.id() + " (by " + e.stateBy() + ")");
                 return Main.EXIT_OK;
             } catch (QuarantineException e) {

@@ -3,26 +3,25 @@ package io.sekisho.cli;
 import io.sekisho.config.ConfigException;
 import io.sekisho.config.ConfigLoader;
 import io.sekisho.config.SekishoConfig;
-import io.sekisho.receive.smtp.MessageProcessor;
-import io.sekisho.receive.smtp.SmtpServer;
+import io.sekisho.gateway.Gateway;
+import io.sekisho.gateway.GatewayException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code sekisho serve --config FILE}: runs the gateway's listeners until SIGTERM or Ctrl-C.
+ * {@code sekisho serve --config FILE}: runs the gateway until SIGTERM or Ctrl-C.
  *
- * <p>Today: the SMTP relay hop, delivering everything (inspection is wired in next). At stop the
- * listener closes first, then idle sessions get 421 and messages in hand finish (up to
- * smtp.shutdownTimeout).
+ * <p>The SMTP relay hop inspects every message, decides with the policy, records the decision and
+ * only then answers (see {@link Gateway}). At stop the listener closes first, then idle sessions
+ * get 421 and messages in hand finish (up to smtp.shutdownTimeout).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the gateway: the SMTP relay hop from the configuration file.",
+        description = {"Run the gateway: the SMTP relay hop from the configuration file, inspecting and deciding on every message.",
                 "Stops cleanly on SIGTERM or Ctrl-C. Exit code 2 for a configuration that cannot be used."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -45,21 +44,22 @@ final class ServeCommand implements Callable<Integer> {
         if (config.smtp() == null) {
             throw new UserError(configFile + ":1: smtp: missing: serve needs at least smtp.listen and smtp.nextHop");
         }
-        SmtpServer server;
+        Gateway gateway;
         try {
-            server = SmtpServer.start(config.smtp(), MessageProcessor.passThrough());
-        } catch (IllegalArgumentException | IOException e) {
+            gateway = Gateway.start(config);
+        } catch (GatewayException e) {
             throw new UserError(configFile + ": " + e.getMessage());
         }
-        out.println("sekisho: SMTP listening on " + server.address().getAddress().getHostAddress() + ":"
-                + server.address().getPort() + ", relaying to " + config.smtp().nextHop()
-                + " (pass-through: inspection not wired yet)");
+        out.println("sekisho: SMTP listening on " + gateway.smtpAddress().getAddress().getHostAddress() + ":"
+                + gateway.smtpAddress().getPort() + ", relaying to " + config.smtp().nextHop());
+        out.println("sekisho: catalogue " + config.catalogue() + " (" + gateway.catalogueDocuments() + " documents), policy "
+                + gateway.policyDescription() + ", audit " + config.audit().dir() + ", quarantine " + config.quarantine().dir());
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("sekisho: stopping");
             out.flush();
-            server.close();
+            gateway.close();
             stopped.countDown();
         }, "sekisho-stop"));
         stopped.await();

@@ -4,6 +4,7 @@ import io.sekisho.config.ConfigException.Problem;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +29,27 @@ public final class ConfigLoader {
     public static SekishoConfig load(Path file) throws ConfigException {
         Path abs = file.toAbsolutePath().normalize();
         String name = file.toString();
+        String text;
+        try {
+            text = Files.readString(abs, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new Problem(name, 0, "", "cannot read: " + e.getMessage())));
+        }
+        return load(abs, name, text);
+    }
+
+    /**
+     * A configuration from YAML text, validated exactly as a file is: for a gateway built by a program
+     * (the demo) on the documented defaults. Relative paths resolve against {@code baseDir}.
+     */
+    public static SekishoConfig fromYaml(String yaml, Path baseDir) throws ConfigException {
+        Path base = baseDir.toAbsolutePath().normalize();
+        return load(base.resolve("(built-in configuration)"), "(built-in configuration)", yaml);
+    }
+
+    private static SekishoConfig load(Path abs, String name, String text) throws ConfigException {
         YamlNode root;
-        try (Reader r = Files.newBufferedReader(abs, StandardCharsets.UTF_8)) {
+        try (Reader r = new StringReader(text)) {
             root = YamlNode.parse(r);
         } catch (YamlNode.DuplicateKey e) {
             throw new ConfigException(List.of(new Problem(name, e.line, e.key, "given twice")));

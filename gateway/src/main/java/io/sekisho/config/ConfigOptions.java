@@ -20,7 +20,8 @@ public final class ConfigOptions {
     }
 
     /** Every section, in documentation order. A section is present when the file names it. */
-    public static final List<String> SECTIONS = List.of("", "smtp", "smtp.tls", "audit", "quarantine", "http", "icap", "admin");
+    public static final List<String> SECTIONS = List.of("", "smtp", "smtp.tls", "audit", "audit.syslog", "quarantine", "http",
+            "icap", "admin");
 
     // ---- top level
 
@@ -33,6 +34,10 @@ public final class ConfigOptions {
     public static final Option<List<String>> INTERNAL_DOMAINS = Option.optional("internalDomains",
             ValueType.listOf(ValueType.DOMAIN), List.of(), "[]",
             "Mail domains of the company: recipients in them (and their subdomains) are internal.");
+
+    public static final Option<String> INSTANCE = Option.computed("instance", ValueType.STRING,
+            ConfigOptions::localHostName, "this machine's host name",
+            "This gateway's name in every audit record (one audit log per instance).");
 
     // ---- smtp: the outbound relay hop after the company's mail server
 
@@ -101,28 +106,73 @@ public final class ConfigOptions {
             () -> Path.of(System.getProperty("java.io.tmpdir"), "sekisho-spool"), "<temporary folder>/sekisho-spool",
             "Where a message being received is kept until its reply is sent (then it is deleted).");
 
+    public static final Option<Duration> SMTP_INSPECTION_TIMEOUT = Option.optional("smtp.inspectionTimeout",
+            ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Duration.ofMinutes(2), "2m",
+            "Longest inspection of one message; then its unread parts count as timed out and the policy decides.");
+
     public static final Option<Path> SMTP_TLS_CERTIFICATE = Option.optional("smtp.tls.certificate", ValueType.PATH,
             null, "none", "PEM certificate chain for STARTTLS; with smtp.tls.key. Without both, no STARTTLS.");
 
     public static final Option<Path> SMTP_TLS_KEY = Option.optional("smtp.tls.key", ValueType.PATH, null, "none",
             "PEM private key (PKCS#8) for STARTTLS; with smtp.tls.certificate.");
 
-    // ---- audit and quarantine: plain folders for now; their owners add keys here
+    // ---- audit and quarantine
 
     public static final Option<Path> AUDIT_DIR = Option.optional("audit.dir", ValueType.PATH, null, "none",
-            "Folder of the audit trail.");
+            "Folder of the audit trail; serve needs it (every decision is recorded before the reply).");
+
+    public static final Option<Path> AUDIT_SIGNING_KEY = Option.optional("audit.signingKey", ValueType.PATH, null, "none",
+            "PEM Ed25519 private key that signs checkpoints (sekisho audit keygen); without it, no checkpoints.");
+
+    public static final Option<String> AUDIT_EVIDENCE = Option.optional("audit.evidence",
+            ValueType.oneOf("none", "hash", "excerpt"), "hash", "hash",
+            "What records keep of matched text: none (offsets only), hash (SHA-256 of the span), excerpt (the text).");
+
+    public static final Option<Integer> AUDIT_CHECKPOINT_EVERY = Option.optional("audit.checkpointEvery",
+            ValueType.integer(1, 1_000_000), 1000, "1000", "A signed checkpoint after at most this many records.");
+
+    public static final Option<Duration> AUDIT_CHECKPOINT_INTERVAL = Option.optional("audit.checkpointInterval",
+            ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(1)), Duration.ofSeconds(60), "60s",
+            "And at most this long after the first record not yet signed.");
+
+    public static final Option<Long> AUDIT_MAX_SEGMENT_BYTES = Option.optional("audit.maxSegmentBytes",
+            ValueType.size(4096, 1L << 40), 64L << 20, "64MiB", "A new segment file once the current one is this large.");
+
+    public static final Option<Duration> AUDIT_MAX_SEGMENT_AGE = Option.optional("audit.maxSegmentAge",
+            ValueType.duration(Duration.ofMinutes(1), Duration.ofDays(3660)), Duration.ofDays(1), "1d",
+            "Or once it is this old.");
+
+    public static final Option<Duration> AUDIT_RETENTION = Option.optional("audit.retention",
+            ValueType.duration(Duration.ofDays(1), Duration.ofDays(36600)), null, "none",
+            "Segments older than this are removed at rotation, and the removal is recorded; none keeps everything.");
+
+    public static final Option<String> AUDIT_SYSLOG_HOST = Option.optional("audit.syslog.host", ValueType.HOSTNAME,
+            null, "none", "SIEM receiving every record as RFC 5424 syslog over TCP; none sends nothing.");
+
+    public static final Option<Integer> AUDIT_SYSLOG_PORT = Option.optional("audit.syslog.port",
+            ValueType.integer(1, 65_535), 6514, "6514", "Its port.");
+
+    public static final Option<Boolean> AUDIT_SYSLOG_TLS = Option.optional("audit.syslog.tls", ValueType.BOOLEAN,
+            true, "true", "TLS to the SIEM, its certificate checked against the JVM's trust store.");
 
     public static final Option<Path> QUARANTINE_DIR = Option.optional("quarantine.dir", ValueType.PATH, null, "none",
-            "Folder where quarantined transfers are held.");
+            "Folder where quarantined transfers are held; serve needs it.");
+
+    public static final Option<Path> QUARANTINE_KEY = Option.optional("quarantine.key", ValueType.PATH, null, "none",
+            "AES key file for the quarantine (sekisho quarantine keygen); serve needs it.");
 
     public static final List<Option<?>> ALL = List.of(
-            CATALOGUE, POLICY, INTERNAL_DOMAINS,
+            CATALOGUE, POLICY, INTERNAL_DOMAINS, INSTANCE,
             SMTP_LISTEN, SMTP_NEXT_HOP, SMTP_ALLOWED_CLIENTS, SMTP_HOSTNAME,
             SMTP_MAX_MESSAGE_BYTES, SMTP_MAX_RECIPIENTS, SMTP_MAX_LINE_LENGTH,
             SMTP_COMMAND_TIMEOUT, SMTP_DATA_TIMEOUT, SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_CLIENT,
             SMTP_INSPECTION_QUEUE, SMTP_INSPECTION_THREADS, SMTP_NEXT_HOP_TIMEOUT, SMTP_SHUTDOWN_TIMEOUT,
+            SMTP_INSPECTION_TIMEOUT,
             SMTP_SPOOL_DIR, SMTP_TLS_CERTIFICATE, SMTP_TLS_KEY,
-            AUDIT_DIR, QUARANTINE_DIR);
+            AUDIT_DIR, AUDIT_SIGNING_KEY, AUDIT_EVIDENCE, AUDIT_CHECKPOINT_EVERY, AUDIT_CHECKPOINT_INTERVAL,
+            AUDIT_MAX_SEGMENT_BYTES, AUDIT_MAX_SEGMENT_AGE, AUDIT_RETENTION,
+            AUDIT_SYSLOG_HOST, AUDIT_SYSLOG_PORT, AUDIT_SYSLOG_TLS,
+            QUARANTINE_DIR, QUARANTINE_KEY);
 
     private static String localHostName() {
         try {

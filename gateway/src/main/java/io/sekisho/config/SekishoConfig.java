@@ -4,6 +4,7 @@ import io.sekisho.config.ConfigException.Problem;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,22 +19,37 @@ import java.util.Objects;
  * @param smtp            the {@code smtp} section, or null when the file has none
  * @param audit           the {@code audit} section
  * @param quarantine      the {@code quarantine} section
+ * @param instance        {@code instance}: this gateway's name in audit records
  */
 public record SekishoConfig(Path source, Path catalogue, Path policy, List<String> internalDomains, SmtpConfig smtp,
-                            AuditConfig audit, QuarantineConfig quarantine) {
+                            AuditConfig audit, QuarantineConfig quarantine, String instance) {
     public SekishoConfig {
         Objects.requireNonNull(source, "source");
         internalDomains = List.copyOf(internalDomains);
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(quarantine, "quarantine");
+        Objects.requireNonNull(instance, "instance");
     }
 
-    /** {@code audit.*}: the audit trail (its owner adds keys). */
-    public record AuditConfig(Path dir) {
+    /**
+     * {@code audit.*}: the audit trail; each component is documented on its key in {@link ConfigOptions}.
+     * {@code evidence} is none, hash or excerpt; {@code retention} and {@code syslog} may be null.
+     */
+    public record AuditConfig(Path dir, Path signingKey, String evidence, int checkpointEvery,
+                              Duration checkpointInterval, long maxSegmentBytes, Duration maxSegmentAge,
+                              Duration retention, Syslog syslog) {
+        /** A log in {@code dir} with every other key at its default. */
+        public AuditConfig(Path dir) {
+            this(dir, null, "hash", 1000, Duration.ofSeconds(60), 64L << 20, Duration.ofDays(1), null, null);
+        }
     }
 
-    /** {@code quarantine.*}: where held transfers go (its owner adds keys). */
-    public record QuarantineConfig(Path dir) {
+    /** {@code audit.syslog.*}: where records are also sent. */
+    public record Syslog(String host, int port, boolean tls) {
+    }
+
+    /** {@code quarantine.*}: where held transfers go, and the key they are encrypted with. */
+    public record QuarantineConfig(Path dir, Path key) {
     }
 
     static SekishoConfig from(Path source, String file, ConfigValues v, List<Problem> problems) {
@@ -41,9 +57,17 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
         if (v.sectionPresent("smtp")) {
             smtp = smtp(file, v, problems);
         }
+        String syslogHost = v.get(ConfigOptions.AUDIT_SYSLOG_HOST);
+        AuditConfig audit = new AuditConfig(v.get(ConfigOptions.AUDIT_DIR), v.get(ConfigOptions.AUDIT_SIGNING_KEY),
+                v.get(ConfigOptions.AUDIT_EVIDENCE), v.get(ConfigOptions.AUDIT_CHECKPOINT_EVERY),
+                v.get(ConfigOptions.AUDIT_CHECKPOINT_INTERVAL), v.get(ConfigOptions.AUDIT_MAX_SEGMENT_BYTES),
+                v.get(ConfigOptions.AUDIT_MAX_SEGMENT_AGE), v.get(ConfigOptions.AUDIT_RETENTION),
+                syslogHost == null ? null : new Syslog(syslogHost, v.get(ConfigOptions.AUDIT_SYSLOG_PORT),
+                        v.get(ConfigOptions.AUDIT_SYSLOG_TLS)));
         return new SekishoConfig(source, v.get(ConfigOptions.CATALOGUE), v.get(ConfigOptions.POLICY),
-                v.get(ConfigOptions.INTERNAL_DOMAINS), smtp,
-                new AuditConfig(v.get(ConfigOptions.AUDIT_DIR)), new QuarantineConfig(v.get(ConfigOptions.QUARANTINE_DIR)));
+                v.get(ConfigOptions.INTERNAL_DOMAINS), smtp, audit,
+                new QuarantineConfig(v.get(ConfigOptions.QUARANTINE_DIR), v.get(ConfigOptions.QUARANTINE_KEY)),
+                v.get(ConfigOptions.INSTANCE));
     }
 
     private static SmtpConfig smtp(String file, ConfigValues v, List<Problem> problems) {
@@ -82,7 +106,8 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
                 v.get(ConfigOptions.SMTP_DATA_TIMEOUT), v.get(ConfigOptions.SMTP_MAX_CONNECTIONS),
                 v.get(ConfigOptions.SMTP_MAX_CONNECTIONS_PER_CLIENT), v.get(ConfigOptions.SMTP_INSPECTION_QUEUE),
                 v.get(ConfigOptions.SMTP_INSPECTION_THREADS), v.get(ConfigOptions.SMTP_NEXT_HOP_TIMEOUT),
-                v.get(ConfigOptions.SMTP_SHUTDOWN_TIMEOUT), v.get(ConfigOptions.SMTP_SPOOL_DIR), tls);
+                v.get(ConfigOptions.SMTP_SHUTDOWN_TIMEOUT), v.get(ConfigOptions.SMTP_SPOOL_DIR), tls,
+                v.get(ConfigOptions.SMTP_INSPECTION_TIMEOUT));
     }
 
     private static void readable(String file, ConfigValues v, Option<Path> option, List<Problem> problems) {

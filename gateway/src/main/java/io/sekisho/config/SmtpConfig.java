@@ -15,13 +15,30 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                          Duration commandTimeout, Duration dataTimeout,
                          int maxConnections, int maxConnectionsPerClient,
                          int inspectionQueue, int inspectionThreads,
-                         Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls) {
+                         Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
+                         Duration inspectionTimeout) {
+    /** The default of {@code smtp.inspectionTimeout}. */
+    public static final Duration DEFAULT_INSPECTION_TIMEOUT = Duration.ofMinutes(2);
+
     public SmtpConfig {
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(nextHop, "nextHop");
         allowedClients = List.copyOf(allowedClients);
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(spoolDir, "spoolDir");
+        Objects.requireNonNull(inspectionTimeout, "inspectionTimeout");
+    }
+
+    /** Without {@code smtp.inspectionTimeout}: its default. */
+    public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
+                      long maxMessageBytes, int maxRecipients, int maxLineLength,
+                      Duration commandTimeout, Duration dataTimeout,
+                      int maxConnections, int maxConnectionsPerClient,
+                      int inspectionQueue, int inspectionThreads,
+                      Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls) {
+        this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
+                dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT);
     }
 
     /** {@code smtp.tls.*}: STARTTLS is offered only when this is present. */
@@ -36,6 +53,6 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
     public SmtpConfig withAddresses(HostPort newListen, HostPort newNextHop) {
         return new SmtpConfig(newListen, newNextHop, allowedClients, hostname, maxMessageBytes, maxRecipients,
                 maxLineLength, commandTimeout, dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue,
-                inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls);
+                inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout);
     }
 }

@@ -76,6 +76,24 @@ public abstract class ValueType<T> {
         }
     };
 
+    public static final ValueType<Boolean> BOOLEAN = ofScalar("boolean", s -> switch (s) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException("'" + s + "' is not true or false");
+    });
+
+    /** One of a fixed set of words, as written. */
+    public static ValueType<String> oneOf(String... words) {
+        List<String> allowed = List.of(words);
+        String name = String.join(" | ", allowed);
+        return ofScalar(name, s -> {
+            if (!allowed.contains(s)) {
+                throw new IllegalArgumentException("'" + s + "' is not one of " + name);
+            }
+            return s;
+        });
+    }
+
     public static final ValueType<HostPort> HOST_PORT = ofScalar("host:port", HostPort::parse);
 
     public static final ValueType<Cidr> CIDR = ofScalar("cidr", Cidr::parse);
@@ -126,9 +144,9 @@ public abstract class ValueType<T> {
         });
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
-    /** A duration: a number with ms, s, m or h ({@code 30s}, {@code 5m}). */
+    /** A duration: a number with ms, s, m, h or d ({@code 30s}, {@code 5m}, {@code 90d}). */
     public static ValueType<Duration> duration(Duration min, Duration max) {
         return ofScalar("duration", s -> {
             Matcher m = DURATION.matcher(s);
@@ -140,7 +158,8 @@ public abstract class ValueType<T> {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
             if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
                 throw new IllegalArgumentException(s + " is not between " + format(min) + " and " + format(max));
@@ -171,6 +190,9 @@ public abstract class ValueType<T> {
             return d.toMillis() + "ms";
         }
         long s = d.toSeconds();
+        if (s % 86400 == 0 && s > 0) {
+            return s / 86400 + "d";
+        }
         if (s % 3600 == 0 && s > 0) {
             return s / 3600 + "h";
         }

@@ -39,10 +39,19 @@ public sealed interface SmtpOutcome {
         }
     }
 
-    /** Try again later (451): inspection could not run, or the policy says wait. */
-    record Tempfail(String text) implements SmtpOutcome {
+    /** Try again later (451 with this enhanced code): inspection could not run, or the policy says wait. */
+    record Tempfail(String enhancedCode, String text) implements SmtpOutcome {
         public Tempfail {
+            Objects.requireNonNull(enhancedCode, "enhancedCode");
+            if (!enhancedCode.startsWith("4.")) {
+                throw new IllegalArgumentException("a temporary failure has a 4.x.x code, not " + enhancedCode);
+            }
             Objects.requireNonNull(text, "text");
+        }
+
+        /** A local problem (4.3.0). */
+        public Tempfail(String text) {
+            this("4.3.0", text);
         }
     }
 

@@ -88,6 +88,42 @@ public final class SmtpReplies {
         }
     }
 
+    // ---- the end-of-data reply: what inspection and the policy decided (the id is added below)
+
+    /** Longest policy message put in a reply: RFC 5321 allows 512 octets per reply line. */
+    private static final int MAX_MESSAGE = 380;
+
+    /** The policy blocked the message: 550 5.7.1 with the rule's message for the sender. */
+    public static SmtpOutcome blocked(String policyMessage) {
+        return new SmtpOutcome.Refuse(550, "5.7.1", "Message refused: " + shortened(policyMessage,
+                "it may not be sent to these recipients"));
+    }
+
+    /** Held in quarantine: 250, so the sending server drops it; the text says it was not delivered. */
+    public static SmtpOutcome quarantined(String policyMessage) {
+        return new SmtpOutcome.Quarantined("Held for review, not delivered: " + shortened(policyMessage,
+                "the information security office will decide"));
+    }
+
+    /** The policy says wait (451 4.7.1). */
+    public static SmtpOutcome policyTempfail(String policyMessage) {
+        return new SmtpOutcome.Tempfail("4.7.1", "Not accepted now, try again later: "
+                + shortened(policyMessage, "refused for now by policy"));
+    }
+
+    /** The decision could not be recorded durably: nothing is done without its record (ADR 0006). */
+    public static final SmtpOutcome AUDIT_UNAVAILABLE = new SmtpOutcome.Tempfail("4.3.0",
+            "Audit log unavailable, try again later");
+
+    /** The message should be held, but the quarantine could not store it. */
+    public static final SmtpOutcome QUARANTINE_UNAVAILABLE = new SmtpOutcome.Tempfail("4.3.0",
+            "Quarantine unavailable, try again later");
+
+    private static String shortened(String message, String fallback) {
+        String m = message == null || message.isBlank() ? fallback : oneLine(message);
+        return m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE - 3) + "...";
+    }
+
     // ---- the end-of-data reply: outcome, then next hop
 
     /** The reply for an outcome that does not go to the next hop. */
@@ -100,7 +136,7 @@ public final class SmtpReplies {
             return new SmtpReply(250, "2.0.0", oneLine(q.text()) + " [" + id + "]");
         }
         if (outcome instanceof SmtpOutcome.Tempfail t) {
-            return new SmtpReply(451, "4.3.0", oneLine(t.text()) + " [" + id + "]");
+            return new SmtpReply(451, t.enhancedCode(), oneLine(t.text()) + " [" + id + "]");
         }
         throw new IllegalArgumentException("a delivered message is answered from the next hop's result: " + outcome);
     }

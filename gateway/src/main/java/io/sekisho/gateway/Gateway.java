@@ -1,0 +1,270 @@
+package io.sekisho.gateway;
+
+import io.sekisho.act.QuarantineKey;
+import io.sekisho.act.QuarantineStore;
+import io.sekisho.audit.AuditKeys;
+import io.sekisho.audit.AuditLog;
+import io.sekisho.audit.AuditLogOptions;
+import io.sekisho.audit.AuditUnavailableException;
+import io.sekisho.audit.Evidence;
+import io.sekisho.audit.SyslogForwarder;
+import io.sekisho.catalogue.Catalogue;
+import io.sekisho.catalogue.CatalogueException;
+import io.sekisho.catalogue.OpenMode;
+import io.sekisho.config.SekishoConfig;
+import io.sekisho.decide.Policy;
+import io.sekisho.decide.PolicyException;
+import io.sekisho.decide.PolicyHolder;
+import io.sekisho.decide.PolicyLoader;
+import io.sekisho.extract.ExtractionLimits;
+import io.sekisho.extract.IsolatedExtractor;
+import io.sekisho.receive.smtp.SmtpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.crypto.SecretKey;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * The running gateway: every stage opened from one {@link SekishoConfig} and the SMTP listener
+ * started with an {@link InspectingMessageProcessor}. {@link #start} either returns a gateway that
+ * inspects, decides and records, or fails with a message naming the configuration key to fix.
+ *
+ * <p>What it holds: the catalogue (a snapshot per message, refreshed at most every
+ * {@link #CATALOGUE_REFRESH}), the policy ({@code policy}, reloaded when the file changes and kept
+ * at the last good revision when a change does not load; the built-in default policy without
+ * one), {@code internalDomains} added to it, extraction worker processes, the audit log (its lock
+ * held while running) and the quarantine. {@link #close} stops the listener first, lets messages in
+ * hand finish, then closes the stages.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    /** How often the inspection path looks for catalogue changes (a cheap check of the latest commit). */
+    public static final Duration CATALOGUE_REFRESH = Duration.ofSeconds(1);
+
+    /** The shipped default policy ({@code policies/default.yaml}, copied in at build time). */
+    static final String DEFAULT_POLICY = "/io/sekisho/gateway/default.yaml";
+
+    private final SekishoConfig config;
+    private final Deque<AutoCloseable> opened;
+    private final SmtpServer smtp;
+    private final String policyDescription;
+    private final int documents;
+
+    private Gateway(SekishoConfig config, Deque<AutoCloseable> opened, SmtpServer smtp, String policyDescription,
+                    int documents) {
+        this.config = config;
+        this.opened = opened;
+        this.smtp = smtp;
+        this.policyDescription = policyDescription;
+        this.documents = documents;
+    }
+
+    /** Opens every stage and starts listening; the caller closes the gateway. */
+    public static Gateway start(SekishoConfig config) throws GatewayException {
+        if (config.smtp() == null) {
+            throw new GatewayException("smtp: missing: the gateway needs at least smtp.listen and smtp.nextHop");
+        }
+        Path auditDir = required(config.audit().dir(), "audit.dir",
+                "every decision is recorded before the client is answered");
+        Path quarantineDir = required(config.quarantine().dir(), "quarantine.dir", "where held messages are kept");
+        Path quarantineKeyFile = required(config.quarantine().key(), "quarantine.key",
+                "create one with 'sekisho quarantine keygen --key FILE'");
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            SecretKey quarantineKey = quarantineKey(quarantineKeyFile);
+            AuditLogOptions auditOptions = auditOptions(config);
+
+            Catalogue catalogue;
+            try {
+                catalogue = Catalogue.open(config.catalogue(), OpenMode.MUST_EXIST);
+            } catch (CatalogueException e) {
+                throw new GatewayException("catalogue: " + e.getMessage(), e);
+            }
+            opened.push(catalogue);
+            CatalogueSnapshots snapshots = new CatalogueSnapshots(catalogue, CATALOGUE_REFRESH);
+            opened.push(snapshots);
+            List<String> levels = catalogue.settings().levels();
+
+            Supplier<Policy> policy = policy(config, new PolicyLoader(levels));
+            Policy first = policy.get();
+
+            AuditLog audit;
+            try {
+                audit = AuditLog.open(auditDir, auditOptions);
+            } catch (AuditUnavailableException e) {
+                throw new GatewayException("audit.dir: " + e.getMessage(), e);
+            }
+            opened.push(audit);
+            QuarantineStore quarantine = new QuarantineStore(quarantineDir, quarantineKey, audit);
+
+            IsolatedExtractor extractor = new IsolatedExtractor(ExtractionLimits.defaults());
+            opened.push(extractor);
+            ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("sekisho-inspection-"));
+            opened.push(pool::shutdownNow);
+
+            InspectingMessageProcessor processor = new InspectingMessageProcessor(extractor, snapshots, policy, audit,
+                    quarantine, Evidence.valueOf(config.audit().evidence().toUpperCase(Locale.ROOT)),
+                    config.smtp().inspectionTimeout(), pool);
+            SmtpServer smtp;
+            try {
+                smtp = SmtpServer.start(config.smtp(), processor);
+            } catch (IllegalArgumentException | IOException e) {
+                throw new GatewayException(e.getMessage(), e);
+            }
+            int documents;
+            try (CatalogueSnapshots.Lease lease = snapshots.acquire()) {
+                documents = lease.snapshot().documentCount();
+            }
+            String description = first.name() + " revision " + first.revision()
+                    + (config.policy() == null ? " (built in)" : " (" + config.policy() + ")");
+            log.info("gateway {} started: catalogue {} ({} documents), policy {}, audit {}, quarantine {}",
+                    config.instance(), config.catalogue(), documents, description, auditDir, quarantineDir);
+            return new Gateway(config, opened, smtp, description, documents);
+        } catch (GatewayException | RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /** The address the SMTP listener is bound to (its port is known here when smtp.listen asks for 0). */
+    public InetSocketAddress smtpAddress() {
+        return smtp.address();
+    }
+
+    public SekishoConfig config() {
+        return config;
+    }
+
+    /** The policy in force at start: name, revision and where it came from. */
+    public String policyDescription() {
+        return policyDescription;
+    }
+
+    /** Catalogue documents at start. */
+    public int catalogueDocuments() {
+        return documents;
+    }
+
+    /** Stops listening, lets messages in hand finish (smtp.shutdownTimeout), then closes every stage. */
+    @Override
+    public void close() {
+        smtp.close();
+        closeAll(opened);
+    }
+
+    /** The shipped default policy's bytes. */
+    public static byte[] defaultPolicy() {
+        try (InputStream in = Gateway.class.getResourceAsStream(DEFAULT_POLICY)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULT_POLICY + " is missing from the build");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULT_POLICY, e);
+        }
+    }
+
+    private static Supplier<Policy> policy(SekishoConfig config, PolicyLoader loader) throws GatewayException {
+        List<String> internal = config.internalDomains();
+        try {
+            if (config.policy() == null) {
+                Policy builtIn = loader.parse("default policy (built in)", defaultPolicy()).withInternalDomains(internal);
+                return () -> builtIn;
+            }
+            PolicyHolder holder = new PolicyHolder(config.policy(), loader);
+            return new Supplier<>() {
+                private Policy base;
+                private Policy withDomains;
+
+                @Override
+                public synchronized Policy get() {
+                    Policy current = holder.current();
+                    if (current != base) {
+                        base = current;
+                        withDomains = current.withInternalDomains(internal);
+                    }
+                    return withDomains;
+                }
+            };
+        } catch (PolicyException e) {
+            throw new GatewayException("policy: " + e.getMessage(), e);
+        }
+    }
+
+    private static AuditLogOptions auditOptions(SekishoConfig config) throws GatewayException {
+        SekishoConfig.AuditConfig a = config.audit();
+        AuditLogOptions options = AuditLogOptions.defaults().withInstance(config.instance())
+                .withCheckpoints(a.checkpointEvery(), a.checkpointInterval())
+                .withRotation(a.maxSegmentBytes(), a.maxSegmentAge())
+                .withRetention(a.retention());
+        if (a.signingKey() != null) {
+            try {
+                options = options.withSigningKey(AuditKeys.readPrivateKey(a.signingKey()));
+            } catch (IOException | RuntimeException e) {
+                throw new GatewayException("audit.signingKey: cannot read " + a.signingKey() + ": " + e.getMessage()
+                        + " (make one with 'sekisho audit keygen')", e);
+            }
+        }
+        if (a.syslog() != null) {
+            SekishoConfig.Syslog s = a.syslog();
+            options = options.withForwarder(new SyslogForwarder(s.host(), s.port(),
+                    s.tls() ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null, 10_000, config.instance()));
+        }
+        return options;
+    }
+
+    private static SecretKey quarantineKey(Path file) throws GatewayException {
+        if (!Files.exists(file)) {
+            throw new GatewayException("quarantine.key: " + file + " does not exist: create it with "
+                    + "'sekisho quarantine keygen --key " + file + "' (and keep a copy: nothing held opens without it)");
+        }
+        try {
+            return QuarantineKey.read(file);
+        } catch (IOException e) {
+            throw new GatewayException("quarantine.key: cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path required(Path value, String key, String why) throws GatewayException {
+        if (value == null) {
+            throw new GatewayException(key + ": required by the gateway: " + why);
+        }
+        return value;
+    }
+
+    static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            AutoCloseable c = opened.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("closing {}: {}", c, e.toString());
+            }
+        }
+    }
+}
