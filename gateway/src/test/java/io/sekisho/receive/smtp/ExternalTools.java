@@ -20,11 +20,11 @@ import static org.assertj.core.api.Assertions.fail;
  * and swaks (package swaks). Missing tools fail the build in CI ({@code CI=true}) and skip the
  * test, with a message, anywhere else.
  */
-final class ExternalTools {
+public final class ExternalTools {
     private ExternalTools() {
     }
 
-    static Path require(String tool, String debianPackage, String... candidates) {
+    public static Path require(String tool, String debianPackage, String... candidates) {
         for (String c : candidates) {
             Path p = Path.of(c);
             if (Files.isExecutable(p)) {
@@ -39,21 +39,21 @@ final class ExternalTools {
         return null;
     }
 
-    static Path smtpSink() {
+    public static Path smtpSink() {
         return require("smtp-sink", "postfix", "/usr/sbin/smtp-sink", "/usr/local/sbin/smtp-sink");
     }
 
-    static Path swaks() {
+    public static Path swaks() {
         return require("swaks", "swaks", "/usr/bin/swaks", "/usr/local/bin/swaks");
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    static void awaitListening(int port) throws InterruptedException {
+    public static void awaitListening(int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket()) {
@@ -66,11 +66,11 @@ final class ExternalTools {
         fail("nothing listens on 127.0.0.1:" + port);
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /** Runs a command to completion (at most 60 s), stdout and stderr together. */
-    static Result run(List<String> command) throws IOException, InterruptedException {
+    public static Result run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
@@ -82,12 +82,12 @@ final class ExternalTools {
     }
 
     /** Postfix's smtp-sink on a loopback port, dumping each message into its own file. */
-    static final class SmtpSink implements AutoCloseable {
-        final int port;
-        final Path dumps;
+    public static final class SmtpSink implements AutoCloseable {
+        public final int port;
+        public final Path dumps;
         private final Process process;
 
-        SmtpSink(Path dumps, String... options) throws IOException, InterruptedException {
+        public SmtpSink(Path dumps, String... options) throws IOException, InterruptedException {
             Path sink = smtpSink();
             this.port = freePort();
             this.dumps = dumps;
@@ -104,7 +104,7 @@ final class ExternalTools {
             awaitListening(port);
         }
 
-        List<Path> messages() throws IOException {
+        public List<Path> messages() throws IOException {
             try (var s = Files.list(dumps)) {
                 return s.filter(Files::isRegularFile).sorted().toList();
             }
