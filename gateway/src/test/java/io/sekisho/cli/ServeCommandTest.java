@@ -37,4 +37,15 @@ class ServeCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("none.yaml:0: cannot read");
     }
+
+    @Test
+    void aMissingQuarantineKeyIsNamedWithHowToMakeOne() throws Exception {
+        Path config = dir.resolve("sekisho.yaml");
+        Files.writeString(config, "catalogue: c\nsmtp:\n  listen: 127.0.0.1:0\n  nextHop: 127.0.0.1:2526\n"
+                + "audit:\n  dir: audit\nquarantine:\n  dir: q\n  key: q.key\n");
+        Cli r = Cli.run("serve", "--config", config);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("sekisho: " + config + ": quarantine.key: " + dir.resolve("q.key") + " does not exist: "
+                + "create it with 'sekisho quarantine keygen --key ");
+    }
 }

@@ -1,0 +1,176 @@
+package io.sekisho.gateway;
+
+import io.sekisho.act.QuarantineKey;
+import io.sekisho.act.QuarantineStore;
+import io.sekisho.audit.AuditLog;
+import io.sekisho.audit.AuditLogOptions;
+import io.sekisho.audit.AuditReader;
+import io.sekisho.audit.Evidence;
+import io.sekisho.catalogue.Catalogue;
+import io.sekisho.catalogue.OpenMode;
+import io.sekisho.decide.Policy;
+import io.sekisho.decide.PolicyLoader;
+import io.sekisho.extract.ExtractedPart;
+import io.sekisho.extract.ExtractionResult;
+import io.sekisho.extract.ExtractionStatus;
+import io.sekisho.extract.Extractor;
+import io.sekisho.receive.smtp.SmtpEnvelope;
+import io.sekisho.receive.smtp.SmtpOutcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One message through {@link InspectingMessageProcessor} with an empty catalogue, the shipped
+ * default policy, a real audit log and quarantine, and an extractor the test controls: what the
+ * client is answered when inspection cannot finish, when content is encrypted, and when the audit
+ * log cannot record.
+ */
+class InspectingMessageProcessorTest {
+    private static final String MAIL = "From: taro@corp.example.co.jp\r\nTo: someone\r\nSubject: figures\r\n\r\n"
+            + "Nothing classified here.\r\n";
+    private static final String SMIME = "From: taro@corp.example.co.jp\r\nSubject: sealed\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAxggFA\r\n";
+
+    @TempDir
+    Path tmp;
+    private Catalogue catalogue;
+    private CatalogueSnapshots snapshots;
+    private AuditLog audit;
+    private QuarantineStore quarantine;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final AtomicInteger extractions = new AtomicInteger();
+    private volatile long extractionMillis;
+
+    @BeforeEach
+    void stages() throws Exception {
+        catalogue = Catalogue.open(tmp.resolve("catalogue"), OpenMode.CREATE_IF_MISSING);
+        snapshots = new CatalogueSnapshots(catalogue, Duration.ofSeconds(1));
+        audit = AuditLog.open(tmp.resolve("audit"), AuditLogOptions.defaults().withInstance("test"));
+        quarantine = new QuarantineStore(tmp.resolve("quarantine"), QuarantineKey.generate(tmp.resolve("q.key")), audit);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        pool.shutdownNow();
+        audit.close();
+        snapshots.close();
+        catalogue.close();
+    }
+
+    /** Plain text as the only part, after {@link #extractionMillis}. */
+    private final Extractor extractor = new Extractor() {
+        @Override
+        public ExtractionResult extract(Path file) {
+            extractions.incrementAndGet();
+            try {
+                Thread.sleep(extractionMillis);
+                return ExtractionResult.of(List.of(new ExtractedPart(file.getFileName().toString(), "text/plain",
+                        Files.size(file), ExtractionStatus.COMPLETE, null, Files.readString(file, StandardCharsets.UTF_8))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExtractionResult.failure(ExtractionStatus.FAILED, "interrupted");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private InspectingMessageProcessor processor(Duration deadline) {
+        Policy policy = new PolicyLoader(catalogue.settings().levels()).parse("default", Gateway.defaultPolicy())
+                .withInternalDomains(List.of("corp.example.co.jp"));
+        return new InspectingMessageProcessor(extractor, snapshots, () -> policy, audit, quarantine, Evidence.HASH,
+                deadline, pool);
+    }
+
+    private SmtpOutcome send(InspectingMessageProcessor processor, String to, String message) throws Exception {
+        Path file = Files.writeString(tmp.resolve(UUID.randomUUID() + ".eml"), message);
+        SmtpEnvelope envelope = new SmtpEnvelope(UUID.randomUUID().toString(), "c1", "gw.test",
+                new InetSocketAddress("127.0.0.1", 40000), "mx.corp.example.co.jp", "taro@corp.example.co.jp",
+                List.of(to), false, false, false, Files.size(file), Instant.now());
+        SmtpOutcome outcome = processor.process(envelope, file);
+        assertThat(file.resolveSibling(file.getFileName() + ".parts")).as("parts are removed").doesNotExist();
+        return outcome;
+    }
+
+    private List<String> recorded() throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        AuditReader.forEach(tmp.resolve("audit"), r -> {
+            if ("decision".equals(r.type())) {
+                out.add(r.json().path("action").asText() + " " + r.json().path("parts").findValuesAsText("extraction"));
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void aPlainAllowIsDeliveredWithoutARecord() throws Exception {
+        SmtpOutcome outcome = send(processor(Duration.ofSeconds(30)), "partner@example.com", MAIL);
+
+        assertThat(outcome).isInstanceOf(SmtpOutcome.Deliver.class);
+        assertThat(((SmtpOutcome.Deliver) outcome).inspectedHeader()).startsWith("gw.test; id=").endsWith("; allow");
+        assertThat(recorded()).isEmpty();
+    }
+
+    @Test
+    void inspectionPastTheDeadlineIsUninspectableRefusedOutsideAndRecorded() throws Exception {
+        extractionMillis = 5_000;
+        InspectingMessageProcessor processor = processor(Duration.ofMillis(300));
+        long start = System.nanoTime();
+        SmtpOutcome outside = send(processor, "partner@example.com", MAIL);
+        SmtpOutcome inside = send(processor, "hanako@corp.example.co.jp", MAIL);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        assertThat(outside).isInstanceOfSatisfying(SmtpOutcome.Refuse.class, r -> {
+            assertThat(r.code()).isEqualTo(550);
+            assertThat(r.enhancedCode()).isEqualTo("5.7.1");
+            assertThat(r.text()).contains("could not be inspected");
+        });
+        assertThat(inside).isInstanceOf(SmtpOutcome.Deliver.class);
+        assertThat(recorded()).containsExactly("block [timed-out, timed-out]", "allow [timed-out, timed-out]");
+    }
+
+    @Test
+    void encryptedPartReachesThePolicyAsEncryptedWithoutBeingExtracted() throws Exception {
+        SmtpOutcome outcome = send(processor(Duration.ofSeconds(30)), "partner@example.com", SMIME);
+
+        assertThat(outcome).isInstanceOf(SmtpOutcome.Refuse.class);
+        assertThat(extractions.get()).as("only the subject was extracted").isEqualTo(1);
+        assertThat(recorded()).containsExactly("block [complete, encrypted]");
+    }
+
+    @Test
+    void aDecisionTheAuditLogCannotRecordIsATemporaryFailure() throws Exception {
+        InspectingMessageProcessor processor = processor(Duration.ofSeconds(30));
+        audit.close();
+
+        SmtpOutcome outcome = send(processor, "partner@example.com", SMIME);
+
+        assertThat(outcome).isInstanceOfSatisfying(SmtpOutcome.Tempfail.class, t -> {
+            assertThat(t.enhancedCode()).isEqualTo("4.3.0");
+            assertThat(t.text()).isEqualTo("Audit log unavailable, try again later");
+        });
+    }
+}
