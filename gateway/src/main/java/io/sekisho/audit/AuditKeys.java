@@ -62,6 +62,10 @@ public final class AuditKeys {
 
     /** Creates a file that only its owner can read, where the file system knows permissions. */
     public static void writeOwnerOnly(Path file, byte[] content) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
         OutputStream out;
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

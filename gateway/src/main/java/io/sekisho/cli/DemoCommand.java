@@ -38,18 +38,26 @@ final class DemoCommand implements Callable<Integer> {
             description = "Folder for the demo's files (default: ./sekisho-demo); its catalogue is rebuilt on every run.")
     Path data;
 
+    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "2525",
+            description = "Loopback port the demo gateway listens on for mail (default: 2525; 0 picks a free one).")
+    int smtpPort;
+
+    @Option(names = "--no-wait", description = "Stop after the sample mails instead of serving until Ctrl-C.")
+    boolean noWait;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path documents = data.resolve("documents");
         Path publicText = data.resolve("public");
         Path outgoing = data.resolve("outgoing");
         Path catalogue = data.resolve("catalogue");
-        deleteTree(catalogue);
-        deleteTree(outgoing);
+        for (String folder : new String[] {"catalogue", "outgoing", "audit", "quarantine", "delivered", "keys"}) {
+            deleteTree(data.resolve(folder));
+        }
 
         for (String[] doc : DOCUMENTS) {
             DemoFiles.copy("documents/" + doc[0], documents, doc[0]);
@@ -76,10 +84,17 @@ final class DemoCommand implements Callable<Integer> {
         out.println("2. Outgoing files are scanned. Excerpts are found inside attachments and archives, re-wrapped,");
         out.println("   upper-cased or in full-width digits; the shared confidentiality notice and public text are not:");
         int scan = run(out, "scan", "--catalogue", catalogue.toString(), outgoing.toString());
+        if (scan == Main.EXIT_ERROR) {
+            return Main.EXIT_ERROR;
+        }
+
         out.println();
-        out.println("Exit code of scan: " + scan + " (0 nothing matched, 1 something matched, 2 error).");
-        out.println("Try it yourself:  ./sekisho scan --catalogue " + catalogue + " --json " + outgoing);
-        return scan == Main.EXIT_ERROR ? Main.EXIT_ERROR : Main.EXIT_OK;
+        out.println("3. The gateway: Sekisho as the relay hop after the company's mail server, with the default policy.");
+        Path keys = data.resolve("keys");
+        run(out, "audit", "keygen", "--key", keys.resolve("audit.key").toString(),
+                "--public-key", keys.resolve("audit.pub").toString());
+        run(out, "quarantine", "keygen", "--key", keys.resolve("quarantine.key").toString());
+        return DemoGateway.run(out, data, smtpPort, !noWait);
     }
 
     private int run(PrintWriter out, String... args) {
@@ -103,6 +118,7 @@ final class DemoCommand implements Callable<Integer> {
                 "RFQ: microchannel plates", "Please see the attached request for quotation.\n",
                 "rfq-plates.docx",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx));
+        DemoFiles.copy("outgoing/orbital-workplan.txt", outgoing, "orbital-workplan.txt");
         DemoFiles.write(outgoing, "himeji-visit.zip",
                 DemoFiles.zip("notes/himeji-visit.txt", DemoFiles.resource("outgoing/panel-notes.txt")));
     }

@@ -51,7 +51,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof UserError || ex instanceof io.sekisho.catalogue.CatalogueException) {
+            if (ex instanceof UserError || ex instanceof io.sekisho.catalogue.CatalogueException
+                    || ex instanceof io.sekisho.gateway.GatewayException || ex instanceof io.sekisho.config.ConfigException) {
                 commandLine.getErr().println("sekisho: " + ex.getMessage());
             } else if (ex instanceof io.sekisho.decide.PolicyException policyError) {
                 // Already one located line per problem (file:line: key: message).

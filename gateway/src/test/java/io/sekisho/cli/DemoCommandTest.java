@@ -13,10 +13,12 @@ class DemoCommandTest {
     Path tmp;
 
     @Test
-    void findsTheThreeLeaksAndFlagsNoneOfTheCleanFiles() {
+    void scanFindsEveryLeakAndTheGatewayStopsThemRunAfterRun() throws Exception {
         Path data = tmp.resolve("demo");
+        // A second run on the same folder must work as the first did: newcomers run it twice.
+        assertThat(Cli.run("demo", "--data", data, "--smtp-port", 0, "--no-wait").exitCode()).isZero();
 
-        Cli demo = Cli.run("demo", "--data", data);
+        Cli demo = Cli.run("demo", "--data", data, "--smtp-port", 0, "--no-wait");
 
         assertThat(demo.exitCode()).as(demo.err()).isZero();
         String out = demo.out();
@@ -31,17 +33,25 @@ class DemoCommandTest {
         assertThat(out).contains(outgoing + "newsletter.html: inspected, no match")
                 .contains(outgoing + "meeting-minutes.txt: inspected, no match")
                 .contains(outgoing + "public-briefing.txt: inspected, no match");
-        assertThat(out).contains("Exit code of scan: 1");
+        assertThat(out).contains(outgoing + "orbital-workplan.txt: inspected, 1 match")
+                .contains("JR-2025-ORB-joint-research-plan [confidential]");
+        assertThat(replyTo(demo.out(), "RFQ, Word attachment quotes FC-2024-017")).startsWith("550 ");
+        assertThat(replyTo(demo.out(), "the same RFQ to a colleague")).startsWith("250 Ok: relayed");
+        assertThat(replyTo(demo.out(), "newsletter")).startsWith("250 Ok: relayed");
+        assertThat(replyTo(demo.out(), "見積依頼")).startsWith("550 ");
+        assertThat(replyTo(demo.out(), "zip of visit notes")).startsWith("550 ");
+        assertThat(replyTo(demo.out(), "work plan quoting JR-2025-ORB")).startsWith("250 Held for review");
+        assertThat(replyTo(demo.out(), "an S/MIME-encrypted attachment")).startsWith("550 ");
+        try (var delivered = java.nio.file.Files.list(data.resolve("delivered"))) {
+            assertThat(delivered.count()).as("delivered to the next hop").isEqualTo(2);
+        }
+        assertThat(demo.out()).contains("6 record(s)").contains("OK: 7 records");
+        assertThat(demo.out()).contains("documents:            4");
     }
 
-    @Test
-    void runsAgainOnItsOwnDataFolder() {
-        Path data = tmp.resolve("demo");
-        assertThat(Cli.run("demo", "--data", data).exitCode()).isZero();
-
-        Cli again = Cli.run("demo", "--data", data);
-
-        assertThat(again.exitCode()).as(again.err()).isZero();
-        assertThat(again.out()).contains("documents:            4");
+    private static String replyTo(String out, String mail) {
+        return out.lines().filter(l -> l.trim().startsWith(mail)).findFirst()
+                .map(l -> l.substring(l.indexOf(" 250 ") >= 0 ? l.indexOf(" 250 ") + 1 : l.indexOf(" 550 ") + 1))
+                .orElseThrow(() -> new AssertionError("no line for " + mail + " in\n" + out));
     }
 }
