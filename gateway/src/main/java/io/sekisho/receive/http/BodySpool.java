@@ -13,14 +13,14 @@ import java.nio.file.attribute.PosixFilePermissions;
  * undone), up to http.maxBodyBytes. What does not fit is not written: {@link #append} says how
  * much it took, and the caller keeps the rest for streaming once the request is allowed.
  */
-final class BodySpool implements AutoCloseable {
+public final class BodySpool implements AutoCloseable {
     private final Path file;
     private final long max;
     private OutputStream out;
     private long size;
     private boolean truncated;
 
-    BodySpool(Path dir, long max) throws IOException {
+    public BodySpool(Path dir, long max) throws IOException {
         Files.createDirectories(dir);
         Path f;
         try {
@@ -34,7 +34,7 @@ final class BodySpool implements AutoCloseable {
     }
 
     /** Writes what fits of {@code buf} (without consuming it); returns how many bytes it took. */
-    int append(ByteBuf buf) throws IOException {
+    public int append(ByteBuf buf) throws IOException {
         int n = (int) Math.min(buf.readableBytes(), max - size);
         if (n > 0) {
             buf.getBytes(buf.readerIndex(), out, n);
@@ -47,22 +47,22 @@ final class BodySpool implements AutoCloseable {
     }
 
     /** Closes the file for reading; the spool is complete or truncated. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         if (out != null) {
             out.close();
             out = null;
         }
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
-    boolean truncated() {
+    public boolean truncated() {
         return truncated;
     }
 

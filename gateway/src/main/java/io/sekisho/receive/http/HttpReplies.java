@@ -124,7 +124,7 @@ public final class HttpReplies {
     }
 
     /** The same page bytes, for ICAP's encapsulated response. */
-    static byte[] pageBody(UploadOutcome outcome, boolean json) {
+    public static byte[] pageBody(UploadOutcome outcome, boolean json) {
         FullHttpResponse r = forOutcome(outcome, json);
         try {
             byte[] b = new byte[r.content().readableBytes()];

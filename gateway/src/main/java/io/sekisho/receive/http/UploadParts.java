@@ -50,13 +50,13 @@ public final class UploadParts {
     private final long max;
     private final List<Path> files = new ArrayList<>();
 
-    UploadParts(Path dir, long max) {
+    public UploadParts(Path dir, long max) {
         this.dir = dir;
         this.max = max;
     }
 
     /** Every file this made (to delete with the body). */
-    List<Path> files() {
+    public List<Path> files() {
         return files;
     }
 
@@ -66,7 +66,7 @@ public final class UploadParts {
      * @param body      the body as received
      * @param truncated the body itself was cut at http.maxBodyBytes
      */
-    List<TransferPart> split(UploadRequest request, Path body, boolean truncated) throws IOException {
+    public List<TransferPart> split(UploadRequest request, Path body, boolean truncated) throws IOException {
         String type = request.header("Content-Type");
         String encoding = request.header("Content-Encoding");
         String rawName = rawName(request.url());

@@ -21,11 +21,11 @@ import static org.assertj.core.api.Assertions.fail;
  * squid). A missing tool fails the test in CI ({@code CI=true}) and skips it, with a message,
  * anywhere else.
  */
-final class HttpTools {
+public final class HttpTools {
     private HttpTools() {
     }
 
-    static Path require(String tool, String debianPackage, String... candidates) {
+    public static Path require(String tool, String debianPackage, String... candidates) {
         for (String c : candidates) {
             Path p = Path.of(c);
             if (Files.isExecutable(p)) {
@@ -40,21 +40,21 @@ final class HttpTools {
         return null;
     }
 
-    static Path curl() {
+    public static Path curl() {
         return require("curl", "curl", "/usr/bin/curl", "/usr/local/bin/curl");
     }
 
-    static Path squid() {
+    public static Path squid() {
         return require("squid", "squid", "/usr/sbin/squid", "/usr/local/sbin/squid");
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    static void awaitListening(int port, Process p) throws InterruptedException {
+    public static void awaitListening(int port, Process p) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (p != null && !p.isAlive()) {
@@ -70,9 +70,9 @@ final class HttpTools {
         fail("nothing listens on 127.0.0.1:" + port);
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
         /** The last line: the status when curl ran with {@code -w '\n%{http_code}'}. */
-        int status() {
+        public int status() {
             String[] lines = output.strip().split("\n");
             try {
                 return Integer.parseInt(lines[lines.length - 1].trim());
@@ -83,7 +83,7 @@ final class HttpTools {
     }
 
     /** Runs a command to completion (at most 60 s), stdout and stderr together. */
-    static Result run(List<String> command) throws IOException, InterruptedException {
+    public static Result run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
@@ -95,7 +95,7 @@ final class HttpTools {
     }
 
     /** curl through a proxy, quiet, printing the body then the status on its own line. */
-    static Result curl(String proxy, String... args) throws IOException, InterruptedException {
+    public static Result curl(String proxy, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(curl().toString(), "-sS", "--max-time", "30", "--noproxy", "",
                 "-x", proxy, "-w", "\n%{http_code}"));
         cmd.addAll(List.of(args));

@@ -11,22 +11,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Stands in for inspection: blocks a request when a part contains {@link #BLOCK}, quarantines it
  * when one contains {@link #HOLD}, allows it otherwise; records what it saw.
  */
-final class MarkerProcessor implements UploadProcessor {
-    static final String BLOCK = "SEKISHO-TEST-SECRET";
-    static final String HOLD = "SEKISHO-TEST-HOLD";
+public final class MarkerProcessor implements UploadProcessor {
+    public static final String BLOCK = "SEKISHO-TEST-SECRET";
+    public static final String HOLD = "SEKISHO-TEST-HOLD";
 
-    record Seen(UploadRequest request, List<SeenPart> parts) {
+    public record Seen(UploadRequest request, List<SeenPart> parts) {
     }
 
-    record SeenPart(String name, String type, String uninspectable, byte[] content) {
-        String text() {
+    public record SeenPart(String name, String type, String uninspectable, byte[] content) {
+        public String text() {
             return new String(content, StandardCharsets.UTF_8);
         }
     }
 
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
-    final List<TunnelReport> tunnels = new CopyOnWriteArrayList<>();
-    final List<Integer> statuses = new CopyOnWriteArrayList<>();
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
+    public final List<TunnelReport> tunnels = new CopyOnWriteArrayList<>();
+    public final List<Integer> statuses = new CopyOnWriteArrayList<>();
 
     @Override
     public UploadOutcome clientToProxyRequest(UploadRequest request, List<TransferPart> parts) throws Exception {

@@ -16,9 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 
 /** A tiny origin (the JDK's HttpServer, plain or TLS) that records every request it receives. */
-final class TestOrigin implements AutoCloseable {
-    record Received(String method, String uri, Map<String, List<String>> headers, byte[] body) {
-        String header(String name) {
+public final class TestOrigin implements AutoCloseable {
+    public record Received(String method, String uri, Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
                     return e.getValue().get(0);
@@ -27,21 +27,21 @@ final class TestOrigin implements AutoCloseable {
             return null;
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
-    TestOrigin() throws IOException {
+    public TestOrigin() throws IOException {
         this(null);
     }
 
     /** With {@code tls}, an HTTPS origin using that context (its certificate from a test CA). */
-    TestOrigin(SSLContext tls) throws IOException {
+    public TestOrigin(SSLContext tls) throws IOException {
         InetSocketAddress addr = new InetSocketAddress("127.0.0.1", 0);
         if (tls != null) {
             HttpsServer s = HttpsServer.create(addr, 50);
@@ -66,7 +66,7 @@ final class TestOrigin implements AutoCloseable {
         ex.close();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
