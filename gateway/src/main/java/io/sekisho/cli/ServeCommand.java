@@ -5,6 +5,7 @@ import io.sekisho.config.ConfigLoader;
 import io.sekisho.config.SekishoConfig;
 import io.sekisho.receive.http.HttpProxyServer;
 import io.sekisho.receive.http.UploadProcessor;
+import io.sekisho.receive.icap.IcapServer;
 import io.sekisho.receive.smtp.MessageProcessor;
 import io.sekisho.receive.smtp.SmtpServer;
 import picocli.CommandLine.Command;
@@ -65,6 +66,12 @@ final class ServeCommand implements Callable<Integer> {
                 out.println("sekisho: HTTP proxy listening on " + proxy.address().getAddress().getHostAddress() + ":"
                         + proxy.address().getPort() + (config.http().tls().ca() == null ? " (no http.tls.ca: CONNECT passes uninspected)" : "")
                         + " (pass-through: inspection not wired yet)");
+            }
+            if (config.icap() != null) {
+                IcapServer service = IcapServer.start(config.icap(), config.http(), UploadProcessor.passThrough());
+                listeners.add(service);
+                out.println("sekisho: ICAP listening on " + service.address().getAddress().getHostAddress() + ":"
+                        + service.address().getPort() + " (pass-through: inspection not wired yet)");
             }
         } catch (IllegalArgumentException | IOException e) {
             closeAll(listeners);
