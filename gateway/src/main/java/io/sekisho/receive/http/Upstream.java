@@ -62,8 +62,12 @@ final class Upstream {
 
     /** The destination's verified certificate chain (leaf first), for minting the interception certificate. */
     Certificate[] verifiedChain(EventLoop loop, String host, int port) throws UpstreamException {
-        Channel ch = connect(loop, host, port, true, c -> {
-        });
+        Channel ch = connect(loop, host, port, true, c -> c.pipeline().addLast(RELAY, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // the handshake future already carries the failure
+            }
+        }));
         try {
             return ch.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
