@@ -47,6 +47,15 @@ final class ResponseRelay extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.ssl.SslCloseCompletionEvent) {
+            // close_notify ends a response read until close, even if the TCP close never comes.
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!complete) {
             complete = true;

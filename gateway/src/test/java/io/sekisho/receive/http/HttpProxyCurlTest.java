@@ -317,6 +317,34 @@ class HttpProxyCurlTest {
         assertThat(origin.received.get(0).text()).isEqualTo(inner);
     }
 
+    @Test
+    void responseReadUntilCloseIsRelayedAndEnds() throws Exception {
+        try (java.net.ServerSocket origin = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = origin.accept()) {
+                    InputStream in = s.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        int b = in.read();
+                        if (b < 0) {
+                            return;
+                        }
+                        head.append((char) b);
+                    }
+                    s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the origin closes\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                    // the assertion below says what went wrong
+                }
+            });
+            t.start();
+            HttpTools.Result r = HttpTools.curl(proxy(), "--max-time", "10", "http://127.0.0.1:" + origin.getLocalPort() + "/old");
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            assertThat(r.output()).contains("until the origin closes").endsWith("200");
+            t.join(5000);
+        }
+    }
+
     private static byte[] gzip(String s) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (OutputStream o = new GZIPOutputStream(b)) {
