@@ -637,6 +637,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             for (String name : HOP_BY_HOP) {
                 h.remove(name);
             }
+            if (x.request.protocolVersion().equals(HttpVersion.HTTP_1_0) && HttpUtil.isTransferEncodingChunked(r)) {
+                // An HTTP/1.0 client cannot read chunks: send the body as it comes and close.
+                HttpUtil.setTransferEncodingChunked(r, false);
+                x.keepAlive = false;
+            }
             boolean framed = HttpUtil.isContentLengthSet(r) || HttpUtil.isTransferEncodingChunked(r)
                     || x.request.method().equals(HttpMethod.HEAD) || x.status == 204 || x.status == 304;
             if (!framed || !x.keepAlive) {
@@ -673,6 +678,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (x.responseStarted) {
             closeNow("destination closed mid-response");
+        } else if (cause instanceof io.netty.handler.timeout.ReadTimeoutException) {
+            reply(HttpReplies.gatewayTimeout(x.host, x.json), false);
         } else {
             String why = cause == null ? "the connection closed before a response" : Upstream.describe(cause);
             reply(HttpReplies.badGateway(x.host, why, x.json), false);

@@ -17,6 +17,7 @@ final class ResponseRelay extends ChannelInboundHandlerAdapter {
     private final ProxyFrontendHandler client;
     private boolean skippingInterim;
     private boolean complete;
+    private boolean responseStarted;
 
     ResponseRelay(ProxyFrontendHandler client) {
         this.client = client;
@@ -40,6 +41,7 @@ final class ResponseRelay extends ChannelInboundHandlerAdapter {
             ctx.read();
             return;
         }
+        responseStarted = true;
         if (msg instanceof LastHttpContent) {
             complete = true;
         }
@@ -48,6 +50,14 @@ final class ResponseRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent && !responseStarted && !complete) {
+            // No response head within http.upstreamTimeout: 504. Once the response flows, a slow
+            // client (we read upstream only as fast as the client takes it) is not the destination's fault.
+            complete = true;
+            client.upstreamClosedEarly(ctx.channel(), io.netty.handler.timeout.ReadTimeoutException.INSTANCE);
+            ctx.close();
+            return;
+        }
         if (evt instanceof io.netty.handler.ssl.SslCloseCompletionEvent) {
             // close_notify ends a response read until close, even if the TCP close never comes.
             ctx.close();

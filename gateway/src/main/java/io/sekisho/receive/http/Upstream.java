@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 
 import javax.net.ssl.SSLEngine;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Upstream {
     static final String TLS = "upstream-tls";
+    static final String IDLE = "upstream-idle";
     static final String CODEC = "upstream-codec";
     static final String RELAY = "upstream-relay";
 
@@ -50,6 +52,7 @@ final class Upstream {
     /** An HTTP connection (TLS when {@code https}) whose responses go to {@code relay}; AUTO_READ is off. */
     Channel http(EventLoop loop, String host, int port, boolean https, ChannelHandler relay) throws UpstreamException {
         return connect(loop, host, port, https, ch -> {
+            ch.pipeline().addLast(IDLE, new IdleStateHandler(0, 0, timeout.toMillis(), TimeUnit.MILLISECONDS));
             ch.pipeline().addLast(CODEC, new HttpClientCodec());
             ch.pipeline().addLast(RELAY, relay);
         });

@@ -345,6 +345,17 @@ class HttpProxyCurlTest {
         }
     }
 
+    @Test
+    void silentDestinationGets504AfterTheUpstreamTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            HttpConfig c = config(tmp, 1 << 20, 2, 10, null, null);
+            c = new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
+                    c.idleTimeout(), Duration.ofSeconds(1), null, c.tls());
+            HttpTools.Result r = HttpTools.curl(proxy(c, processor), "--data", "a=1", "http://127.0.0.1:" + silent.getLocalPort() + "/x");
+            assertThat(r.status()).isEqualTo(504);
+        }
+    }
+
     private static byte[] gzip(String s) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (OutputStream o = new GZIPOutputStream(b)) {
