@@ -11,8 +11,8 @@ import java.util.List;
  * <p>Call order for one request: {@link #clientToProxyRequest} on an inspection thread (never the
  * event loop; it may block); if the outcome is {@link UploadOutcome.Allow} the proxy then sends
  * the request to the destination unchanged (ICAP answers 204); then {@link #proxyToClientResponse}
- * with the status the client got (for audit). The part files are deleted after that: copy them
- * (quarantine) inside {@code clientToProxyRequest}. For a CONNECT tunnel relayed without
+ * with the status the client got (for audit). The part files are deleted as soon as the request
+ * has been answered or sent on: copy them (quarantine) inside {@code clientToProxyRequest}. For a CONNECT tunnel relayed without
  * decryption, {@link #uninspectedTunnel} is called once when it closes.
  *
  * <p>An exception from {@code clientToProxyRequest} is a temporary failure (503): fail closed.
