@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class,
                 AuditCommand.class,
                 QuarantineCommand.class,
+                CaCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -41,6 +41,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new UserError(e.getMessage());
         }
+        if (config.http().listen() != null || config.icap() != null) {
+            // The upload listeners exist but are not yet assembled with inspection; serving them
+            // would let every upload through unseen, so they are refused rather than started.
+            throw new UserError(configFile + ": http.listen / icap.listen: the HTTP proxy and ICAP service are not "
+                    + "wired to inspection in this build yet; remove those sections");
+        }
         if (config.smtp() == null) {
             throw new UserError(configFile + ":1: smtp: missing: serve needs at least smtp.listen and smtp.nextHop");
         }

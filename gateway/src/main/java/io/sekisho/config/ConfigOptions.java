@@ -11,7 +11,7 @@ import java.util.List;
  * messages and the completeness test of {@code deploy/sekisho.yaml} all read this table; add a
  * key here (and to {@link #ALL}) and nowhere else.
  *
- * <p>Sections reserved for later channels and stages ({@code http}, {@code icap}, {@code admin})
+ * <p>Sections reserved for later channels and stages ({@code admin})
  * are declared so that their names are known; they have no keys yet, so any key in them is
  * refused as unknown until its owner declares it.
  */
@@ -20,8 +20,8 @@ public final class ConfigOptions {
     }
 
     /** Every section, in documentation order. A section is present when the file names it. */
-    public static final List<String> SECTIONS = List.of("", "smtp", "smtp.tls", "audit", "audit.syslog", "quarantine", "http",
-            "icap", "admin");
+    public static final List<String> SECTIONS = List.of("", "smtp", "smtp.tls", "audit", "audit.syslog", "quarantine",
+            "http", "http.tls", "icap", "admin");
 
     // ---- top level
 
@@ -116,6 +116,72 @@ public final class ConfigOptions {
     public static final Option<Path> SMTP_TLS_KEY = Option.optional("smtp.tls.key", ValueType.PATH, null, "none",
             "PEM private key (PKCS#8) for STARTTLS; with smtp.tls.certificate.");
 
+    // ---- http: the forward proxy (with TLS interception); icap: the ICAP service
+
+    public static final Option<HostPort> HTTP_LISTEN = Option.required("http.listen", ValueType.HOST_PORT,
+            "Address and port of the HTTP(S) forward proxy (port 0: any free port, for tests).");
+
+    public static final Option<Long> HTTP_MAX_BODY_BYTES = Option.optional("http.maxBodyBytes",
+            ValueType.size(1024, 16L * 1024 * 1024 * 1024), 100L * 1024 * 1024, "100MiB",
+            "Largest request body (also ICAP) spooled and inspected; past it the policy sees a part marked truncated.");
+
+    public static final Option<Path> HTTP_SPOOL_DIR = Option.computed("http.spoolDir", ValueType.PATH,
+            () -> Path.of(System.getProperty("java.io.tmpdir"), "sekisho-http-spool"), "<temporary folder>/sekisho-http-spool",
+            "Where request bodies (http and icap) are kept while inspected; deleted once answered.");
+
+    public static final Option<Integer> HTTP_INSPECTION_QUEUE = Option.optional("http.inspectionQueue",
+            ValueType.integer(0, 100_000), 100, "100",
+            "Requests (http and icap) that may wait for an inspection thread; when full, 503 at once.");
+
+    public static final Option<Integer> HTTP_INSPECTION_THREADS = Option.optional("http.inspectionThreads",
+            ValueType.integer(1, 1024), 16, "16",
+            "Requests (http and icap) inspected and connected upstream at the same time.");
+
+    public static final Option<Duration> HTTP_IDLE_TIMEOUT = Option.optional("http.idleTimeout",
+            ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Duration.ofMinutes(2), "2m",
+            "A client (or ICAP) connection that sends nothing for this long is closed.");
+
+    public static final Option<Duration> HTTP_UPSTREAM_TIMEOUT = Option.optional("http.upstreamTimeout",
+            ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)), Duration.ofMinutes(1), "1m",
+            "Connect, TLS handshake and response timeout towards a destination; then 504.");
+
+    public static final Option<Path> HTTP_USERS = Option.optional("http.users", ValueType.PATH, null, "none",
+            "Users file (name:pbkdf2-sha256:iterations:salt:hash per line); with it the proxy asks for Basic "
+                    + "proxy authentication (407) and names the user; without it the user is the client address.");
+
+    public static final Option<Path> HTTP_TLS_CA = Option.optional("http.tls.ca", ValueType.PATH, null, "none",
+            "Folder of the interception CA (`sekisho ca init --dir DIR`); without it CONNECT tunnels pass uninspected.");
+
+    public static final Option<List<String>> HTTP_TLS_INTERCEPT = Option.optional("http.tls.intercept",
+            ValueType.listOf(ValueType.HOSTNAME), List.of("all"), "[all]",
+            "Hosts and domains whose CONNECT tunnels are decrypted and inspected, or all.");
+
+    public static final Option<List<String>> HTTP_TLS_PASS_THROUGH = Option.optional("http.tls.passThrough",
+            ValueType.listOf(ValueType.HOSTNAME), List.of(), "[]",
+            "Hosts and domains (pinned applications) tunnelled without decryption, each reported as uninspected.");
+
+    public static final Option<Path> HTTP_TLS_TRUST_STORE = Option.optional("http.tls.trustStore", ValueType.PATH,
+            null, "the JDK's trust store", "PEM file of CA certificates trusted for destinations instead of the JDK's.");
+
+    public static final Option<Duration> HTTP_TLS_LEAF_VALIDITY = Option.optional("http.tls.leafValidity",
+            ValueType.duration(Duration.ofHours(1), Duration.ofDays(30)), Duration.ofDays(1), "24h",
+            "Validity of the certificates minted per host (backdated by one hour for clock skew).");
+
+    public static final Option<Integer> HTTP_TLS_CERT_CACHE_SIZE = Option.optional("http.tls.certCacheSize",
+            ValueType.integer(1, 1_000_000), 1000, "1000",
+            "Minted host certificates kept in memory (least recently used are dropped).");
+
+    public static final Option<HostPort> ICAP_LISTEN = Option.required("icap.listen", ValueType.HOST_PORT,
+            "Address and port of the ICAP REQMOD service (for Squid's icap_service).");
+
+    public static final Option<Integer> ICAP_PREVIEW_BYTES = Option.optional("icap.previewBytes",
+            ValueType.integer(0, 1024 * 1024), 4096, "4096",
+            "Preview size offered in OPTIONS (Squid sends this much before Sekisho asks for the rest).");
+
+    public static final Option<Integer> ICAP_MAX_CONNECTIONS = Option.optional("icap.maxConnections",
+            ValueType.integer(1, 100_000), 100, "100",
+            "Simultaneous ICAP connections (also Max-Connections in OPTIONS); more are closed at once.");
+
     // ---- audit and quarantine
 
     public static final Option<Path> AUDIT_DIR = Option.optional("audit.dir", ValueType.PATH, null, "none",
@@ -172,7 +238,11 @@ public final class ConfigOptions {
             AUDIT_DIR, AUDIT_SIGNING_KEY, AUDIT_EVIDENCE, AUDIT_CHECKPOINT_EVERY, AUDIT_CHECKPOINT_INTERVAL,
             AUDIT_MAX_SEGMENT_BYTES, AUDIT_MAX_SEGMENT_AGE, AUDIT_RETENTION,
             AUDIT_SYSLOG_HOST, AUDIT_SYSLOG_PORT, AUDIT_SYSLOG_TLS,
-            QUARANTINE_DIR, QUARANTINE_KEY);
+            QUARANTINE_DIR, QUARANTINE_KEY,
+            HTTP_LISTEN, HTTP_MAX_BODY_BYTES, HTTP_SPOOL_DIR, HTTP_INSPECTION_QUEUE, HTTP_INSPECTION_THREADS,
+            HTTP_IDLE_TIMEOUT, HTTP_UPSTREAM_TIMEOUT, HTTP_USERS, HTTP_TLS_CA, HTTP_TLS_INTERCEPT,
+            HTTP_TLS_PASS_THROUGH, HTTP_TLS_TRUST_STORE, HTTP_TLS_LEAF_VALIDITY, HTTP_TLS_CERT_CACHE_SIZE,
+            ICAP_LISTEN, ICAP_PREVIEW_BYTES, ICAP_MAX_CONNECTIONS);
 
     private static String localHostName() {
         try {

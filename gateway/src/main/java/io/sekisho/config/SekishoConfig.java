@@ -20,15 +20,19 @@ import java.util.Objects;
  * @param audit           the {@code audit} section
  * @param quarantine      the {@code quarantine} section
  * @param instance        {@code instance}: this gateway's name in audit records
+ * @param http            the {@code http} section ({@code listen} null when absent: ICAP shares its limits)
+ * @param icap            the {@code icap} section, or null
  */
 public record SekishoConfig(Path source, Path catalogue, Path policy, List<String> internalDomains, SmtpConfig smtp,
-                            AuditConfig audit, QuarantineConfig quarantine, String instance) {
+                            AuditConfig audit, QuarantineConfig quarantine, String instance, HttpConfig http,
+                            IcapConfig icap) {
     public SekishoConfig {
         Objects.requireNonNull(source, "source");
         internalDomains = List.copyOf(internalDomains);
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(quarantine, "quarantine");
         Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(http, "http");
     }
 
     /**
@@ -67,7 +71,36 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
         return new SekishoConfig(source, v.get(ConfigOptions.CATALOGUE), v.get(ConfigOptions.POLICY),
                 v.get(ConfigOptions.INTERNAL_DOMAINS), smtp, audit,
                 new QuarantineConfig(v.get(ConfigOptions.QUARANTINE_DIR), v.get(ConfigOptions.QUARANTINE_KEY)),
-                v.get(ConfigOptions.INSTANCE));
+                v.get(ConfigOptions.INSTANCE), http(file, v, problems),
+                v.sectionPresent("icap") ? new IcapConfig(v.get(ConfigOptions.ICAP_LISTEN),
+                v.get(ConfigOptions.ICAP_PREVIEW_BYTES), v.get(ConfigOptions.ICAP_MAX_CONNECTIONS)) : null);
+    }
+
+    private static HttpConfig http(String file, ConfigValues v, List<Problem> problems) {
+        List<String> intercept = v.get(ConfigOptions.HTTP_TLS_INTERCEPT);
+        if (intercept.contains("all") && intercept.size() > 1) {
+            problems.add(new Problem(file, v.line(ConfigOptions.HTTP_TLS_INTERCEPT), ConfigOptions.HTTP_TLS_INTERCEPT.key(),
+                    "is either [all] or a list of hosts and domains, not both"));
+        }
+        if (v.given(ConfigOptions.HTTP_USERS)) {
+            readable(file, v, ConfigOptions.HTTP_USERS, problems);
+        }
+        if (v.given(ConfigOptions.HTTP_TLS_TRUST_STORE)) {
+            readable(file, v, ConfigOptions.HTTP_TLS_TRUST_STORE, problems);
+        }
+        Path ca = v.get(ConfigOptions.HTTP_TLS_CA);
+        if (ca != null && !Files.isDirectory(ca)) {
+            problems.add(new Problem(file, v.line(ConfigOptions.HTTP_TLS_CA), ConfigOptions.HTTP_TLS_CA.key(),
+                    "no folder " + ca + " (make one with `sekisho ca init --dir " + ca + "`)"));
+        }
+        HttpConfig.Tls tls = new HttpConfig.Tls(ca, intercept, v.get(ConfigOptions.HTTP_TLS_PASS_THROUGH),
+                v.get(ConfigOptions.HTTP_TLS_TRUST_STORE), v.get(ConfigOptions.HTTP_TLS_LEAF_VALIDITY),
+                v.get(ConfigOptions.HTTP_TLS_CERT_CACHE_SIZE));
+        return new HttpConfig(v.sectionPresent("http") ? v.get(ConfigOptions.HTTP_LISTEN) : null,
+                v.get(ConfigOptions.HTTP_MAX_BODY_BYTES), v.get(ConfigOptions.HTTP_SPOOL_DIR),
+                v.get(ConfigOptions.HTTP_INSPECTION_QUEUE), v.get(ConfigOptions.HTTP_INSPECTION_THREADS),
+                v.get(ConfigOptions.HTTP_IDLE_TIMEOUT), v.get(ConfigOptions.HTTP_UPSTREAM_TIMEOUT),
+                v.get(ConfigOptions.HTTP_USERS), tls);
     }
 
     private static SmtpConfig smtp(String file, ConfigValues v, List<Problem> problems) {

@@ -154,12 +154,44 @@ class ConfigLoaderTest {
     void reservedSectionsAreKnownButHaveNoKeysYet() throws Exception {
         Path f = write("""
                 catalogue: c
-                http:
-                icap: {}
                 admin:
                   port: 9000
                 """);
-        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessage(f + ":5: admin.port: unknown key");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessage(f + ":3: admin.port: unknown key");
+    }
+
+    @Test
+    void httpAndIcapSectionsAreTypedWithDefaults() throws Exception {
+        Path f = write("""
+                catalogue: c
+                http:
+                  listen: 127.0.0.1:3128
+                  tls:
+                    passThrough: [bank.example.com, pinned.example.org]
+                icap:
+                  listen: 127.0.0.1:1344
+                """);
+        SekishoConfig c = ConfigLoader.load(f);
+        assertThat(c.http().listen()).isEqualTo(new HostPort("127.0.0.1", 3128));
+        assertThat(c.http().maxBodyBytes()).isEqualTo(100L * 1024 * 1024);
+        assertThat(c.http().tls().intercept()).containsExactly("all");
+        assertThat(c.http().tls().passThrough()).containsExactly("bank.example.com", "pinned.example.org");
+        assertThat(c.http().tls().ca()).isNull();
+        assertThat(c.icap().previewBytes()).isEqualTo(4096);
+
+        Path bad = write("""
+                catalogue: c
+                http:
+                  listen: 127.0.0.1:3128
+                  tls:
+                    intercept: [all, example.com]
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).hasMessageContaining(":5: http.tls.intercept: is either [all]");
+        Path noListen = write("""
+                catalogue: c
+                icap: {}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(noListen)).hasMessageContaining("icap.listen: required");
     }
 
     @Test

@@ -1,0 +1,262 @@
+package io.sekisho.receive.http;
+
+import io.sekisho.transfer.TransferPart;
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RawField;
+import org.apache.james.mime4j.stream.RawFieldParser;
+import org.apache.james.mime4j.stream.RawBody;
+import org.apache.james.mime4j.stream.NameValuePair;
+import org.brotli.dec.BrotliInputStream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Turns a spooled request body into the parts inspection reads, on an inspection thread: undoes
+ * Content-Encoding ({@code gzip}, {@code deflate}, {@code br}, several in a row), then splits
+ * {@code multipart/form-data} into one part per file and one for all plain fields, decodes
+ * {@code application/x-www-form-urlencoded} into one text part of fields, and leaves any other
+ * body as one part. Every decoded part is bounded by http.maxBodyBytes (a compression bomb ends
+ * as a part marked {@link #TRUNCATED}). The files are written next to the body and are the
+ * caller's to delete.
+ */
+public final class UploadParts {
+    /** The body (or its decoded form) was longer than http.maxBodyBytes: the part holds the start. */
+    public static final String TRUNCATED = "truncated";
+    /** The Content-Encoding is unknown or the bytes do not decode: the part holds the bytes as sent. */
+    public static final String UNDECODABLE = "undecodable";
+
+    static final String FORM_FIELDS = "form-fields";
+
+    private final Path dir;
+    private final long max;
+    private final List<Path> files = new ArrayList<>();
+
+    public UploadParts(Path dir, long max) {
+        this.dir = dir;
+        this.max = max;
+    }
+
+    /** Every file this made (to delete with the body). */
+    public List<Path> files() {
+        return files;
+    }
+
+    /**
+     * The parts of one body.
+     *
+     * @param body      the body as received
+     * @param truncated the body itself was cut at http.maxBodyBytes
+     */
+    public List<TransferPart> split(UploadRequest request, Path body, boolean truncated) throws IOException {
+        String type = request.header("Content-Type");
+        String encoding = request.header("Content-Encoding");
+        String rawName = rawName(request.url());
+        Path decoded = body;
+        boolean cut = truncated;
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            Path out = newFile();
+            long[] written = new long[1];
+            try (InputStream in = decoding(Files.newInputStream(body), encoding);
+                 OutputStream o = Files.newOutputStream(out)) {
+                cut |= copyAtMost(in, o, max, written);
+            } catch (IOException | RuntimeException e) {
+                if (!truncated) {
+                    return List.of(part(rawName, type, body, UNDECODABLE));
+                }
+                // A cut body ends in the middle of the compressed stream: keep what decoded.
+            }
+            decoded = out;
+        }
+        if (cut) {
+            return List.of(part(rawName, type, decoded, TRUNCATED));
+        }
+        String mime = type == null ? "" : type.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
+        if (mime.equals("multipart/form-data")) {
+            List<TransferPart> parts = multipart(type, decoded);
+            if (parts != null) {
+                return parts;
+            }
+        } else if (mime.equals("application/x-www-form-urlencoded")) {
+            TransferPart fields = urlEncoded(decoded);
+            if (fields != null) {
+                return List.of(fields);
+            }
+        }
+        return List.of(part(rawName, type, decoded, null));
+    }
+
+    private static InputStream decoding(InputStream in, String encodings) throws IOException {
+        String[] codings = encodings.split(",");
+        for (int i = codings.length - 1; i >= 0; i--) {
+            String c = codings[i].trim().toLowerCase(Locale.ROOT);
+            switch (c) {
+                case "gzip", "x-gzip" -> in = new GZIPInputStream(in, 8192);
+                case "deflate" -> in = new InflaterInputStream(in);
+                case "br" -> in = new BrotliInputStream(in);
+                case "identity", "" -> {
+                }
+                default -> throw new IOException("unknown Content-Encoding " + c);
+            }
+        }
+        return in;
+    }
+
+    /** Copies up to {@code limit} bytes; true when there was more. */
+    private static boolean copyAtMost(InputStream in, OutputStream out, long limit, long[] written) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            int take = (int) Math.min(n, limit - total);
+            out.write(buf, 0, take);
+            total += take;
+            if (take < n) {
+                written[0] = total;
+                return true;
+            }
+        }
+        written[0] = total;
+        return false;
+    }
+
+    private List<TransferPart> multipart(String contentType, Path body) throws IOException {
+        MimeConfig config = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(64 * 1024).setMaxHeaderCount(1000)
+                .setMaxContentLen(max).build();
+        MimeTokenStream stream = new MimeTokenStream(config);
+        List<TransferPart> parts = new ArrayList<>();
+        StringBuilder fields = new StringBuilder();
+        String disposition = null;
+        try (InputStream in = Files.newInputStream(body)) {
+            stream.parseHeadless(in, contentType);
+            for (EntityState s = stream.getState(); s != EntityState.T_END_OF_STREAM; s = stream.next()) {
+                switch (s) {
+                    case T_START_BODYPART -> disposition = null;
+                    case T_FIELD -> {
+                        Field f = stream.getField();
+                        if (f.getName().equalsIgnoreCase("Content-Disposition")) {
+                            disposition = f.getBody();
+                        }
+                    }
+                    case T_BODY -> {
+                        String name = param(disposition, "name");
+                        String filename = param(disposition, "filename");
+                        String declared = stream.getBodyDescriptor().getMimeType();
+                        if (filename == null && (name != null || disposition != null)
+                                && !stream.getBodyDescriptor().getMimeType().startsWith("multipart/")
+                                && fields.length() < max) {
+                            byte[] value = stream.getDecodedInputStream().readNBytes((int) Math.min(max - fields.length(), 1 << 20));
+                            fields.append(name == null ? "" : name).append(": ")
+                                    .append(new String(value, StandardCharsets.UTF_8)).append('\n');
+                        } else {
+                            Path f = newFile();
+                            try (InputStream data = stream.getDecodedInputStream(); OutputStream o = Files.newOutputStream(f)) {
+                                data.transferTo(o);
+                            }
+                            parts.add(part(filename != null ? filename : name != null ? name : "part-" + (parts.size() + 1),
+                                    declared, f, null));
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        } catch (MimeException e) {
+            return null;
+        }
+        if (fields.length() > 0) {
+            Path f = newFile();
+            Files.writeString(f, fields, StandardCharsets.UTF_8);
+            parts.add(part(FORM_FIELDS, "text/plain; charset=utf-8", f, null));
+        }
+        return parts;
+    }
+
+    private static String param(String disposition, String name) {
+        if (disposition == null) {
+            return null;
+        }
+        RawBody rb = RawFieldParser.DEFAULT.parseRawBody(new RawField("Content-Disposition", disposition));
+        for (NameValuePair p : rb.getParams()) {
+            if (p.getName().equalsIgnoreCase(name)) {
+                return p.getValue();
+            }
+        }
+        return null;
+    }
+
+    private TransferPart urlEncoded(Path body) throws IOException {
+        String text = Files.readString(body, StandardCharsets.ISO_8859_1);
+        StringBuilder out = new StringBuilder();
+        try {
+            for (String pair : text.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String n = eq < 0 ? pair : pair.substring(0, eq);
+                String v = eq < 0 ? "" : pair.substring(eq + 1);
+                out.append(URLDecoder.decode(n, StandardCharsets.UTF_8)).append(": ")
+                        .append(URLDecoder.decode(v, StandardCharsets.UTF_8)).append('\n');
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        Path f = newFile();
+        Files.writeString(f, out, StandardCharsets.UTF_8);
+        return part(FORM_FIELDS, "text/plain; charset=utf-8", f, null);
+    }
+
+    private static String rawName(String url) {
+        String path = url.replaceFirst("^[a-zA-Z]+://[^/]*", "");
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            path = path.substring(0, q);
+        }
+        int slash = path.lastIndexOf('/');
+        String last = slash >= 0 ? path.substring(slash + 1) : path;
+        return last.isEmpty() ? "body" : last;
+    }
+
+    private Path newFile() throws IOException {
+        Path f = Files.createTempFile(dir, "part-", ".bin");
+        files.add(f);
+        return f;
+    }
+
+    private static TransferPart part(String name, String type, Path file, String uninspectable) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long size = 0;
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                size += n;
+            }
+        }
+        return new TransferPart(name, type, size, HexFormat.of().formatHex(sha.digest()), file, uninspectable);
+    }
+}

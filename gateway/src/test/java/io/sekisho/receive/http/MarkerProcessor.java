@@ -1,0 +1,58 @@
+package io.sekisho.receive.http;
+
+import io.sekisho.transfer.TransferPart;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Stands in for inspection: blocks a request when a part contains {@link #BLOCK}, quarantines it
+ * when one contains {@link #HOLD}, allows it otherwise; records what it saw.
+ */
+public final class MarkerProcessor implements UploadProcessor {
+    public static final String BLOCK = "SEKISHO-TEST-SECRET";
+    public static final String HOLD = "SEKISHO-TEST-HOLD";
+
+    public record Seen(UploadRequest request, List<SeenPart> parts) {
+    }
+
+    public record SeenPart(String name, String type, String uninspectable, byte[] content) {
+        public String text() {
+            return new String(content, StandardCharsets.UTF_8);
+        }
+    }
+
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
+    public final List<TunnelReport> tunnels = new CopyOnWriteArrayList<>();
+    public final List<Integer> statuses = new CopyOnWriteArrayList<>();
+
+    @Override
+    public UploadOutcome clientToProxyRequest(UploadRequest request, List<TransferPart> parts) throws Exception {
+        List<SeenPart> copies = new java.util.ArrayList<>();
+        UploadOutcome outcome = UploadOutcome.allow();
+        for (TransferPart p : parts) {
+            byte[] b = Files.readAllBytes(p.content());
+            copies.add(new SeenPart(p.name(), p.declaredType(), p.uninspectable(), b));
+            String text = new String(b, StandardCharsets.ISO_8859_1);
+            if (text.contains(BLOCK)) {
+                outcome = new UploadOutcome.Block("The upload contains classified text (" + p.name() + ").", request.transferId());
+            } else if (text.contains(HOLD) && outcome instanceof UploadOutcome.Allow) {
+                outcome = new UploadOutcome.Quarantined("The upload needs a review.", request.transferId());
+            }
+        }
+        seen.add(new Seen(request, copies));
+        return outcome;
+    }
+
+    @Override
+    public void proxyToClientResponse(UploadRequest request, UploadOutcome outcome, int status) {
+        statuses.add(status);
+    }
+
+    @Override
+    public void uninspectedTunnel(TunnelReport report) {
+        tunnels.add(report);
+    }
+}
