@@ -197,17 +197,18 @@ wait_for_empty_queue() {
 # ---------------------------------------------------------------- measurements
 now() { date +%s.%N; }
 RESULTS=$WORK/results.tsv
-printf 'target\tmessage\ttool\tmessages\terrors\tseconds\tmsgs_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\trelayed_per_s\n' >"$RESULTS"
+printf 'target\tmessage\ttool\tmessages\terrors\tseconds\tmsgs_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\trelayed_per_s\tload1\n' >"$RESULTS"
+load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # per client: measured messages and warm-up messages, by size
 count() { local n=$1; ((QUICK == 1)) && n=$(((n + 9) / 10)); echo "$n"; }
 
 run_one() { # target port message
-    local target=$1 port=$2 msg=$3 per warm
+    local target=$1 port=$2 msg=$3 per warm serial
     case $msg in
-        *-10k) per=$(count 50); warm=5 ;;
-        *-100k) per=$(count 25); warm=3 ;;
-        *-1m) per=$(count 6); warm=1 ;;
+        *-10k) per=$(count 50); warm=5; serial=$(count 40) ;;
+        *-100k) per=$(count 25); warm=3; serial=$(count 20) ;;
+        *-1m) per=$(count 6); warm=1; serial=$(count 6) ;;
     esac
     local file=$WORK/messages/$msg.eml total=$((per * CLIENTS))
 
@@ -229,25 +230,34 @@ run_one() { # target port message
     local errors=0
     if ((rc != 0)); then errors=$(grep -c . "$WORK/smtp-source.out" || true); sed 's/^/  smtp-source: /' "$WORK/smtp-source.out" | head -3 >&2; fi
     awk -v t="$target" -v m="$msg" -v n="$total" -v e="$errors" -v a="$t0" -v b="$t1" -v r="$relayed" \
-        'BEGIN { printf "%s\t%s\tsmtp-source\t%d\t%d\t%.2f\t%.1f\t\t\t\t\t%s\n", t, m, n, e, b - a, n / (b - a), r }' >>"$RESULTS"
+        -v l="$(load1)" 'BEGIN { printf "%s\t%s\tsmtp-source\t%d\t%d\t%.2f\t%.1f\t\t\t\t\t%s\t%s\n", t, m, n, e, b - a, n / (b - a), r, l }' >>"$RESULTS"
 
-    # 2. SmtpLoad: the same, with per-message latency (MAIL FROM to the reply to ".").
-    t0=$(now)
-    local line
-    line=$(java -cp "$BENCH_JAR" io.sekisho.benchmarks.SmtpLoad --port "$port" --file "$file" --clients "$CLIENTS" \
-        --messages "$per" --warmup "$warm" --label "$target/$msg") || true
-    relayed=""
-    if [[ $target == postfix ]]; then
-        wait_for_empty_queue
-        t2=$(now)
-        relayed=$(awk -v n="$(( (per + warm) * CLIENTS ))" -v a="$t0" -v b="$t2" 'BEGIN { printf "%.1f", n / (b - a) }')
-        relayed="~$relayed"
-    fi
-    echo "$line" | awk -v t="$target" -v m="$msg" -v r="$relayed" '{
-        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        printf "%s\t%s\tSmtpLoad\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t, m, v["messages"], v["errors"], v["seconds"],
-            v["msgs_per_s"], v["p50_ms"], v["p90_ms"], v["p99_ms"], v["max_ms"], r }' >>"$RESULTS"
-    tail -n 2 "$RESULTS" | sed 's/^/  /' >&2
+    # 2. SmtpLoad: the same, with per-message latency (MAIL FROM to the reply to "."), CLIENTS
+    #    sessions; 3. SmtpLoad with one session: latency without queueing (the "added latency").
+    local clients line
+    for clients in "$CLIENTS" 1; do
+        t0=$(now)
+        if ((clients == 1)); then
+            line=$(java -cp "$BENCH_JAR" io.sekisho.benchmarks.SmtpLoad --port "$port" --file "$file" --clients 1 \
+                --messages "$serial" --warmup "$warm" --label "$target/$msg") || true
+        else
+            line=$(java -cp "$BENCH_JAR" io.sekisho.benchmarks.SmtpLoad --port "$port" --file "$file" --clients "$clients" \
+                --messages "$per" --warmup "$warm" --label "$target/$msg") || true
+        fi
+        relayed=""
+        if [[ $target == postfix ]]; then
+            wait_for_empty_queue
+            t2=$(now)
+            local sent=$(( (per + warm) * clients ))
+            ((clients == 1)) && sent=$((serial + warm))
+            relayed=$(awk -v n="$sent" -v a="$t0" -v b="$t2" 'BEGIN { printf "~%.1f", n / (b - a) }')
+        fi
+        echo "$line" | awk -v t="$target" -v m="$msg" -v r="$relayed" -v c="$clients" -v l="$(load1)" '{
+            for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            printf "%s\t%s\tSmtpLoad c=%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t, m, c, v["messages"], v["errors"],
+                v["seconds"], v["msgs_per_s"], v["p50_ms"], v["p90_ms"], v["p99_ms"], v["max_ms"], r, l }' >>"$RESULTS"
+    done
+    tail -n 3 "$RESULTS" | sed 's/^/  /' >&2
 }
 
 log "load: $(cat /proc/loadavg) on $(nproc) cores"
