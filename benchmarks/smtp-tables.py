@@ -1,0 +1,45 @@
+"""Markdown tables for benchmarks/README.md from the results of smtp-bench.sh (a TSV file)."""
+import csv
+import sys
+
+rows = {(r['target'], r['message'], r['tool']): r
+        for r in csv.DictReader(open(sys.argv[1]), delimiter='\t')}
+MESSAGES = ['plain-10k', 'plain-100k', 'plain-1m', 'docx-10k', 'docx-100k', 'docx-1m']
+NAMES = {'plain-10k': '10 KiB plain', 'plain-100k': '100 KiB plain', 'plain-1m': '1 MiB plain',
+         'docx-10k': '10 KiB + .docx', 'docx-100k': '100 KiB + .docx', 'docx-1m': '1 MiB + .docx'}
+TARGETS = {'direct': 'direct', 'sekisho': '**Sekisho**', 'postfix': 'Postfix'}
+
+
+def f(x):
+    x = float(x)
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.1f}" if abs(x) >= 1 else f"{x:.2f}"
+
+
+def signed(x):
+    return ("+" if x >= 0 else "−") + f(abs(x))
+
+
+print("| message | target | msg/s smtp-source | msg/s SmtpLoad | p50 ms | p99 ms | p50 ms, 1 client "
+      "| p99 ms, 1 client | Postfix: delivered msg/s |")
+print("|---|---|---|---|---|---|---|---|---|")
+for m in MESSAGES:
+    for t, name in TARGETS.items():
+        s, a, b = (rows[(t, m, tool)] for tool in ('smtp-source', 'SmtpLoad c=8', 'SmtpLoad c=1'))
+        delivered = f(s['relayed_per_s']) if t == 'postfix' else ''
+        print(f"| {NAMES[m]} | {name} | {f(s['msgs_per_s'])} | {f(a['msgs_per_s'])} | {f(a['p50_ms'])} "
+              f"| {f(a['p99_ms'])} | {f(b['p50_ms'])} | {f(b['p99_ms'])} | {delivered} |")
+print()
+print("| message | Sekisho p50 / p99, 1 client | Postfix p50 / p99, 1 client | Sekisho p50 / p99, 8 clients "
+      "| Postfix p50 / p99, 8 clients |")
+print("|---|---|---|---|---|")
+for m in MESSAGES:
+    cells = []
+    for tool in ('SmtpLoad c=1', 'SmtpLoad c=8'):
+        d = rows[('direct', m, tool)]
+        for t in ('sekisho', 'postfix'):
+            x = rows[(t, m, tool)]
+            cells.append(signed(float(x['p50_ms']) - float(d['p50_ms'])) + " / "
+                         + signed(float(x['p99_ms']) - float(d['p99_ms'])))
+    print(f"| {NAMES[m]} | " + " | ".join(cells) + " |")
