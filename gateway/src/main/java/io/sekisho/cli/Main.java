@@ -53,7 +53,8 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserError || ex instanceof io.sekisho.catalogue.CatalogueException
-                    || ex instanceof io.sekisho.gateway.GatewayException || ex instanceof io.sekisho.config.ConfigException) {
+                    || ex instanceof io.sekisho.gateway.GatewayException || ex instanceof io.sekisho.config.ConfigException
+                    || ex instanceof io.sekisho.extract.ExtractionUnavailableException) {
                 commandLine.getErr().println("sekisho: " + ex.getMessage());
             } else if (ex instanceof io.sekisho.decide.PolicyException policyError) {
                 // Already one located line per problem (file:line: key: message).

@@ -146,6 +146,9 @@ final class ScanCommand implements Callable<Integer> {
         try {
             inspection = future.get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof io.sekisho.extract.ExtractionUnavailableException unavailable) {
+                throw new UserError(unavailable.getMessage());
+            }
             throw new IllegalStateException("inspection failed", e.getCause());
         }
         Decision decision = policy == null ? null

@@ -59,8 +59,8 @@ public final class IsolatedExtractor implements Extractor {
             worker = takeWorker();
             return worker.extract(file.toAbsolutePath(), limits.wallTimeMillis());
         } catch (IOException e) {
-            return ExtractionResult.failure(ExtractionStatus.FAILED, "extraction worker failed to start: "
-                    + e.getMessage());
+            // Not the file's fault: refusing the transfer for it would bounce clean mail.
+            throw new ExtractionUnavailableException("no extraction worker could be started: " + e.getMessage(), e);
         } finally {
             giveBack(worker);
             permits.release();

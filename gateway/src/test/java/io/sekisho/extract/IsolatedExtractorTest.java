@@ -143,4 +143,17 @@ class IsolatedExtractorTest {
         assertThat(result.status()).as(describe(result)).isEqualTo(ExtractionStatus.COMPLETE);
         assertThat(normalise(allText(result))).as(describe(result)).contains(normalise(text));
     }
+
+    @Test
+    void aWorkerThatCannotStartIsReportedAsUnavailableNotAsABadFile() throws Exception {
+        Path file = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("sekisho", ".txt"), "hello");
+        // A heap too small for any JVM: the worker process exits at once, whatever the file.
+        try (IsolatedExtractor broken = new IsolatedExtractor(ExtractionLimits.defaults().withWorkerHeap("1k"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.extract(file))
+                    .isInstanceOf(ExtractionUnavailableException.class)
+                    .hasMessageContaining("no extraction worker could be started");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
 }
