@@ -30,6 +30,8 @@ public record AdminEvent(Instant time, String instance, String event, String inc
     public static final String SIEM_DROPPED = "siem-dropped";
     public static final String TORN_TAIL_MOVED = "torn-tail-moved";
     public static final String SEGMENTS_EXPIRED = "segments-expired";
+    /** A CONNECT tunnel was relayed without decryption: what left was not inspected (ADR 0009). */
+    public static final String UNINSPECTED_TUNNEL = "uninspected-tunnel";
     /** The actor named when the gateway itself acts. */
     public static final String GATEWAY = "sekisho";
 

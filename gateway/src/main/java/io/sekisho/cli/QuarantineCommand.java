@@ -270,9 +270,14 @@ final class QuarantineCommand implements Runnable {
             }
             try (AuditLog log = audit.open(store)) {
                 SekishoConfig config = store.config();
+                QuarantineStore quarantine = new QuarantineStore(store.dir(), store.secretKey(), log);
+                if (output == null && config != null && !"smtp".equals(quarantine.show(id).channel())) {
+                    // An upload cannot be replayed to its destination: the user's session is gone.
+                    throw new UserError("quarantine entry " + id + " is an upload (" + quarantine.show(id).channel()
+                            + "): give --output DIR to write its parts; nothing was released");
+                }
                 ReleaseTarget target = output == null && config != null ? nextHop(config) : new OutputTarget(output);
-                QuarantineEntry e = new QuarantineStore(store.dir(), store.secretKey(), log)
-                        .release(id, audit.by, audit.reason, target);
+                QuarantineEntry e = quarantine.release(id, audit.by, audit.reason, target);
                 if (output != null || config != null) {
                     spec.commandLine().getOut().println("released " + e.id() + " to " + target.describe() + " (by " + e.stateBy() + ")");
                 }

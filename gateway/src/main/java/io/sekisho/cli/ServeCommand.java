@@ -16,12 +16,15 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code sekisho serve --config FILE}: runs the gateway until SIGTERM or Ctrl-C.
  *
- * <p>The SMTP relay hop inspects every message, decides with the policy, records the decision and
- * only then answers (see {@link Gateway}). At stop the listener closes first, then idle sessions
- * get 421 and messages in hand finish (up to smtp.shutdownTimeout).
+ * <p>Runs whichever channels the file configures: the SMTP relay hop ({@code smtp}), the HTTP(S)
+ * forward proxy ({@code http.listen}) and the ICAP service ({@code icap}). Each inspects every
+ * transfer, decides with the policy, records the decision and only then answers (see
+ * {@link Gateway}). At stop the listeners close first, then idle SMTP sessions get 421 and
+ * messages in hand finish (up to smtp.shutdownTimeout).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the gateway: the SMTP relay hop from the configuration file, inspecting and deciding on every message.",
+        description = {"Run the gateway: the SMTP relay hop, the HTTP(S) proxy and the ICAP service, whichever the "
+                + "configuration file configures, inspecting and deciding on every transfer.",
                 "Stops cleanly on SIGTERM or Ctrl-C. Exit code 2 for a configuration that cannot be used."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -41,14 +44,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new UserError(e.getMessage());
         }
-        if (config.http().listen() != null || config.icap() != null) {
-            // The upload listeners exist but are not yet assembled with inspection; serving them
-            // would let every upload through unseen, so they are refused rather than started.
-            throw new UserError(configFile + ": http.listen / icap.listen: the HTTP proxy and ICAP service are not "
-                    + "wired to inspection in this build yet; remove those sections");
-        }
-        if (config.smtp() == null) {
-            throw new UserError(configFile + ":1: smtp: missing: serve needs at least smtp.listen and smtp.nextHop");
+        if (config.smtp() == null && config.http().listen() == null && config.icap() == null) {
+            throw new UserError(configFile + ":1: smtp, http, icap: none is configured: serve needs at least one "
+                    + "(smtp.listen and smtp.nextHop, http.listen, or icap.listen)");
         }
         Gateway gateway;
         try {
@@ -56,8 +54,19 @@ final class ServeCommand implements Callable<Integer> {
         } catch (GatewayException e) {
             throw new UserError(configFile + ": " + e.getMessage());
         }
-        out.println("sekisho: SMTP listening on " + gateway.smtpAddress().getAddress().getHostAddress() + ":"
-                + gateway.smtpAddress().getPort() + ", relaying to " + config.smtp().nextHop());
+        if (gateway.smtpAddress() != null) {
+            out.println("sekisho: SMTP listening on " + address(gateway.smtpAddress()) + ", relaying to "
+                    + config.smtp().nextHop());
+        }
+        if (gateway.httpAddress() != null) {
+            out.println("sekisho: HTTP proxy listening on " + address(gateway.httpAddress()) + ", "
+                    + (config.http().tls().ca() == null ? "no interception CA (CONNECT tunnels pass uninspected, recorded)"
+                    : "intercepting TLS with the CA in " + config.http().tls().ca()));
+        }
+        if (gateway.icapAddress() != null) {
+            out.println("sekisho: ICAP listening on " + address(gateway.icapAddress()) + " (icap://"
+                    + address(gateway.icapAddress()) + "/reqmod)");
+        }
         out.println("sekisho: catalogue " + config.catalogue() + " (" + gateway.catalogueDocuments() + " documents), policy "
                 + gateway.policyDescription() + ", audit " + config.audit().dir() + ", quarantine " + config.quarantine().dir());
         out.flush();
@@ -70,5 +79,10 @@ final class ServeCommand implements Callable<Integer> {
         }, "sekisho-stop"));
         stopped.await();
         return Main.EXIT_OK;
+    }
+
+    private static String address(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

@@ -145,6 +145,10 @@ public final class ConfigOptions {
             ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)), Duration.ofMinutes(1), "1m",
             "Connect, TLS handshake and response timeout towards a destination; then 504.");
 
+    public static final Option<Duration> HTTP_INSPECTION_TIMEOUT = Option.optional("http.inspectionTimeout",
+            ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Duration.ofMinutes(2), "2m",
+            "Longest inspection of one request (http and icap); then its unread parts count as timed out and the policy decides.");
+
     public static final Option<Path> HTTP_USERS = Option.optional("http.users", ValueType.PATH, null, "none",
             "Users file (name:pbkdf2-sha256:iterations:salt:hash per line); with it the proxy asks for Basic "
                     + "proxy authentication (407) and names the user; without it the user is the client address.");
@@ -240,7 +244,7 @@ public final class ConfigOptions {
             AUDIT_SYSLOG_HOST, AUDIT_SYSLOG_PORT, AUDIT_SYSLOG_TLS,
             QUARANTINE_DIR, QUARANTINE_KEY,
             HTTP_LISTEN, HTTP_MAX_BODY_BYTES, HTTP_SPOOL_DIR, HTTP_INSPECTION_QUEUE, HTTP_INSPECTION_THREADS,
-            HTTP_IDLE_TIMEOUT, HTTP_UPSTREAM_TIMEOUT, HTTP_USERS, HTTP_TLS_CA, HTTP_TLS_INTERCEPT,
+            HTTP_IDLE_TIMEOUT, HTTP_UPSTREAM_TIMEOUT, HTTP_INSPECTION_TIMEOUT, HTTP_USERS, HTTP_TLS_CA, HTTP_TLS_INTERCEPT,
             HTTP_TLS_PASS_THROUGH, HTTP_TLS_TRUST_STORE, HTTP_TLS_LEAF_VALIDITY, HTTP_TLS_CERT_CACHE_SIZE,
             ICAP_LISTEN, ICAP_PREVIEW_BYTES, ICAP_MAX_CONNECTIONS);
 

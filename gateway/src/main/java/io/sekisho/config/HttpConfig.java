@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param listen null when the file has no {@code http} section (ICAP alone still uses the limits)
  */
 public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int inspectionQueue, int inspectionThreads,
-                         Duration idleTimeout, Duration upstreamTimeout, Path users, Tls tls) {
+                         Duration idleTimeout, Duration upstreamTimeout, Duration inspectionTimeout, Path users,
+                         Tls tls) {
     public HttpConfig {
         Objects.requireNonNull(spoolDir, "spoolDir");
+        Objects.requireNonNull(inspectionTimeout, "inspectionTimeout");
         Objects.requireNonNull(tls, "tls");
     }
 
@@ -37,6 +39,6 @@ public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int 
     /** A copy listening elsewhere: tests use port 0. */
     public HttpConfig withListen(HostPort newListen) {
         return new HttpConfig(newListen, maxBodyBytes, spoolDir, inspectionQueue, inspectionThreads, idleTimeout,
-                upstreamTimeout, users, tls);
+                upstreamTimeout, inspectionTimeout, users, tls);
     }
 }

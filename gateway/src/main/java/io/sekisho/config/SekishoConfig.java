@@ -100,7 +100,7 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
                 v.get(ConfigOptions.HTTP_MAX_BODY_BYTES), v.get(ConfigOptions.HTTP_SPOOL_DIR),
                 v.get(ConfigOptions.HTTP_INSPECTION_QUEUE), v.get(ConfigOptions.HTTP_INSPECTION_THREADS),
                 v.get(ConfigOptions.HTTP_IDLE_TIMEOUT), v.get(ConfigOptions.HTTP_UPSTREAM_TIMEOUT),
-                v.get(ConfigOptions.HTTP_USERS), tls);
+                v.get(ConfigOptions.HTTP_INSPECTION_TIMEOUT), v.get(ConfigOptions.HTTP_USERS), tls);
     }
 
     private static SmtpConfig smtp(String file, ConfigValues v, List<Problem> problems) {

@@ -18,6 +18,9 @@ import io.sekisho.decide.PolicyHolder;
 import io.sekisho.decide.PolicyLoader;
 import io.sekisho.extract.ExtractionLimits;
 import io.sekisho.extract.IsolatedExtractor;
+import io.sekisho.receive.http.HostResolver;
+import io.sekisho.receive.http.HttpProxyServer;
+import io.sekisho.receive.icap.IcapServer;
 import io.sekisho.receive.smtp.SmtpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +43,18 @@ import javax.crypto.SecretKey;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The running gateway: every stage opened from one {@link SekishoConfig} and the SMTP listener
- * started with an {@link InspectingMessageProcessor}. {@link #start} either returns a gateway that
+ * The running gateway: every stage opened from one {@link SekishoConfig} and the listeners it
+ * configures started: SMTP ({@code smtp}) with an {@link InspectingMessageProcessor}, the HTTP(S)
+ * proxy ({@code http.listen}) and the ICAP service ({@code icap}) with an
+ * {@link InspectingUploadProcessor}; at least one of them. All share the same catalogue snapshots,
+ * policy, extraction workers, audit log and quarantine. {@link #start} either returns a gateway that
  * inspects, decides and records, or fails with a message naming the configuration key to fix.
  *
  * <p>What it holds: the catalogue (a snapshot per message, refreshed at most every
  * {@link #CATALOGUE_REFRESH}), the policy ({@code policy}, reloaded when the file changes and kept
  * at the last good revision when a change does not load; the built-in default policy without
  * one), {@code internalDomains} added to it, extraction worker processes, the audit log (its lock
- * held while running) and the quarantine. {@link #close} stops the listener first, lets messages in
+ * held while running) and the quarantine. {@link #close} stops the listeners first, lets messages in
  * hand finish, then closes the stages.
  */
 public final class Gateway implements AutoCloseable {
@@ -63,22 +69,32 @@ public final class Gateway implements AutoCloseable {
     private final SekishoConfig config;
     private final Deque<AutoCloseable> opened;
     private final SmtpServer smtp;
+    private final HttpProxyServer http;
+    private final IcapServer icap;
     private final String policyDescription;
     private final int documents;
 
-    private Gateway(SekishoConfig config, Deque<AutoCloseable> opened, SmtpServer smtp, String policyDescription,
-                    int documents) {
+    private Gateway(SekishoConfig config, Deque<AutoCloseable> opened, SmtpServer smtp, HttpProxyServer http,
+                    IcapServer icap, String policyDescription, int documents) {
         this.config = config;
         this.opened = opened;
         this.smtp = smtp;
+        this.http = http;
+        this.icap = icap;
         this.policyDescription = policyDescription;
         this.documents = documents;
     }
 
     /** Opens every stage and starts listening; the caller closes the gateway. */
     public static Gateway start(SekishoConfig config) throws GatewayException {
-        if (config.smtp() == null) {
-            throw new GatewayException("smtp: missing: the gateway needs at least smtp.listen and smtp.nextHop");
+        return start(config, HostResolver.SYSTEM);
+    }
+
+    /** The same, the proxy finding destinations with {@code resolver} (tests). */
+    static Gateway start(SekishoConfig config, HostResolver resolver) throws GatewayException {
+        if (config.smtp() == null && config.http().listen() == null && config.icap() == null) {
+            throw new GatewayException("smtp, http, icap: none is configured: the gateway needs at least one channel "
+                    + "(smtp.listen and smtp.nextHop, http.listen, or icap.listen)");
         }
         Path auditDir = required(config.audit().dir(), "audit.dir",
                 "every decision is recorded before the client is answered");
@@ -118,12 +134,28 @@ public final class Gateway implements AutoCloseable {
             ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("sekisho-inspection-"));
             opened.push(pool::shutdownNow);
 
-            InspectingMessageProcessor processor = new InspectingMessageProcessor(extractor, snapshots, policy, audit,
-                    quarantine, Evidence.valueOf(config.audit().evidence().toUpperCase(Locale.ROOT)),
-                    config.smtp().inspectionTimeout(), pool);
-            SmtpServer smtp;
+            Evidence evidence = Evidence.valueOf(config.audit().evidence().toUpperCase(Locale.ROOT));
+            SmtpServer smtp = null;
+            HttpProxyServer http = null;
+            IcapServer icap = null;
             try {
-                smtp = SmtpServer.start(config.smtp(), processor);
+                if (config.smtp() != null) {
+                    smtp = SmtpServer.start(config.smtp(), new InspectingMessageProcessor(new TransferInspection(
+                            extractor, snapshots, policy, audit, evidence, config.smtp().inspectionTimeout(),
+                            "smtp.inspectionTimeout", pool), quarantine));
+                    opened.push(smtp);
+                }
+                InspectingUploadProcessor uploads = new InspectingUploadProcessor(new TransferInspection(extractor,
+                        snapshots, policy, audit, evidence, config.http().inspectionTimeout(), "http.inspectionTimeout",
+                        pool), quarantine);
+                if (config.http().listen() != null) {
+                    http = HttpProxyServer.start(config.http(), uploads, resolver);
+                    opened.push(http);
+                }
+                if (config.icap() != null) {
+                    icap = IcapServer.start(config.icap(), config.http(), uploads);
+                    opened.push(icap);
+                }
             } catch (IllegalArgumentException | IOException e) {
                 throw new GatewayException(e.getMessage(), e);
             }
@@ -135,16 +167,26 @@ public final class Gateway implements AutoCloseable {
                     + (config.policy() == null ? " (built in)" : " (" + config.policy() + ")");
             log.info("gateway {} started: catalogue {} ({} documents), policy {}, audit {}, quarantine {}",
                     config.instance(), config.catalogue(), documents, description, auditDir, quarantineDir);
-            return new Gateway(config, opened, smtp, description, documents);
+            return new Gateway(config, opened, smtp, http, icap, description, documents);
         } catch (GatewayException | RuntimeException e) {
             closeAll(opened);
             throw e;
         }
     }
 
-    /** The address the SMTP listener is bound to (its port is known here when smtp.listen asks for 0). */
+    /** The address the SMTP listener is bound to (its port is known here when smtp.listen asks for 0), or null without smtp. */
     public InetSocketAddress smtpAddress() {
-        return smtp.address();
+        return smtp == null ? null : smtp.address();
+    }
+
+    /** The address the HTTP(S) proxy is bound to, or null without http.listen. */
+    public InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
+    }
+
+    /** The address the ICAP service is bound to, or null without icap. */
+    public InetSocketAddress icapAddress() {
+        return icap == null ? null : icap.address();
     }
 
     public SekishoConfig config() {
@@ -161,10 +203,12 @@ public final class Gateway implements AutoCloseable {
         return documents;
     }
 
-    /** Stops listening, lets messages in hand finish (smtp.shutdownTimeout), then closes every stage. */
+    /**
+     * Stops listening, lets messages in hand finish (smtp.shutdownTimeout), then closes every stage.
+     * The listeners were opened last, so they close first.
+     */
     @Override
     public void close() {
-        smtp.close();
         closeAll(opened);
     }
 

@@ -23,12 +23,12 @@ class ServeCommandTest {
     }
 
     @Test
-    void aConfigurationWithoutSmtpSaysWhatIsMissing() throws Exception {
+    void aConfigurationWithoutAnyChannelSaysWhatIsMissing() throws Exception {
         Path config = dir.resolve("sekisho.yaml");
         Files.writeString(config, "catalogue: c\n");
         Cli r = Cli.run("serve", "--config", config);
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains(config + ":1: smtp: missing");
+        assertThat(r.err()).contains(config + ":1: smtp, http, icap: none is configured");
     }
 
     @Test

@@ -71,19 +71,39 @@ final class GatewayFixture {
      * {@code nextHopPort}, the shipped default policy unless {@code extra} names one.
      */
     Path config(String name, int nextHopPort, String extra) throws IOException {
-        Path home = Files.createDirectories(dir.resolve(name));
-        Path file = home.resolve("sekisho.yaml");
-        Files.writeString(file, "catalogue: " + catalogue + "\n"
-                + "internalDomains: [" + INTERNAL + "]\n"
-                + "instance: gw-" + name + "\n"
-                + extra
+        return write(name, extra
                 + "smtp:\n"
                 + "  listen: 127.0.0.1:0\n"
                 + "  nextHop: 127.0.0.1:" + nextHopPort + "\n"
                 + "  hostname: gw.test\n"
                 + "  nextHopTimeout: 3s\n"
                 + "  shutdownTimeout: 5s\n"
-                + "  spoolDir: spool\n"
+                + "  spoolDir: spool\n");
+    }
+
+    /**
+     * Writes {@code <name>/sekisho.yaml} for the upload channels only: the HTTP proxy and ICAP on
+     * free loopback ports, no SMTP; {@code httpExtra} is added to the {@code http} section
+     * (indented two spaces, e.g. a {@code tls:} block).
+     */
+    Path uploadConfig(String name, String httpExtra) throws IOException {
+        return write(name, "http:\n"
+                + "  listen: 127.0.0.1:0\n"
+                + "  spoolDir: http-spool\n"
+                + "  upstreamTimeout: 5s\n"
+                + "  inspectionTimeout: 60s\n"
+                + httpExtra
+                + "icap:\n"
+                + "  listen: 127.0.0.1:0\n");
+    }
+
+    private Path write(String name, String channels) throws IOException {
+        Path home = Files.createDirectories(dir.resolve(name));
+        Path file = home.resolve("sekisho.yaml");
+        Files.writeString(file, "catalogue: " + catalogue + "\n"
+                + "internalDomains: [" + INTERNAL + "]\n"
+                + "instance: gw-" + name + "\n"
+                + channels
                 + "audit:\n"
                 + "  dir: audit\n"
                 + "  signingKey: " + auditKey + "\n"

@@ -47,6 +47,12 @@ public final class HttpProxyServer implements AutoCloseable {
      * setting (spool folder, users file, CA, trust store); {@link IOException} when it cannot bind.
      */
     public static HttpProxyServer start(HttpConfig config, UploadProcessor processor) throws IOException {
+        return start(config, processor, HostResolver.SYSTEM);
+    }
+
+    /** The same, finding destinations' addresses with {@code resolver} (tests name hosts that DNS does not know). */
+    public static HttpProxyServer start(HttpConfig config, UploadProcessor processor, HostResolver resolver)
+            throws IOException {
         try {
             Files.createDirectories(config.spoolDir());
         } catch (IOException e) {
@@ -73,7 +79,7 @@ public final class HttpProxyServer implements AutoCloseable {
         }
         Upstream upstream;
         try {
-            upstream = new Upstream(config.upstreamTimeout(), UpstreamTls.context(config.tls().trustStore()));
+            upstream = new Upstream(config.upstreamTimeout(), UpstreamTls.context(config.tls().trustStore()), resolver);
         } catch (Exception e) {
             throw new IllegalArgumentException("http.tls.trustStore: " + e.getMessage(), e);
         }

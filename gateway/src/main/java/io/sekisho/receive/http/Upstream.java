@@ -39,10 +39,12 @@ final class Upstream {
 
     private final Duration timeout;
     private final SslContext tls;
+    private final HostResolver resolver;
 
-    Upstream(Duration timeout, SslContext tls) {
+    Upstream(Duration timeout, SslContext tls, HostResolver resolver) {
         this.timeout = timeout;
         this.tls = tls;
+        this.resolver = resolver;
     }
 
     Duration timeout() {
@@ -87,7 +89,7 @@ final class Upstream {
     private Channel connect(EventLoop loop, String host, int port, boolean https, Assembly assembly) throws UpstreamException {
         InetAddress address;
         try {
-            address = InetAddress.getByName(host);
+            address = resolver.resolve(host);
         } catch (UnknownHostException e) {
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "unknown host " + host, e);
         }

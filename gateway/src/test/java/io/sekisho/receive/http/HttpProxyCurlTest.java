@@ -39,7 +39,7 @@ class HttpProxyCurlTest {
 
     static HttpConfig config(Path tmp, long maxBody, int threads, int queue, Path users, HttpConfig.Tls tls) {
         return new HttpConfig(new HostPort("127.0.0.1", 0), maxBody, tmp.resolve("spool"), queue, threads,
-                Duration.ofSeconds(20), Duration.ofSeconds(5), users,
+                Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofMinutes(2), users,
                 tls != null ? tls : new HttpConfig.Tls(null, List.of("all"), List.of(), null, Duration.ofDays(1), 100));
     }
 
@@ -350,7 +350,7 @@ class HttpProxyCurlTest {
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             HttpConfig c = config(tmp, 1 << 20, 2, 10, null, null);
             c = new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
-                    c.idleTimeout(), Duration.ofSeconds(1), null, c.tls());
+                    c.idleTimeout(), Duration.ofSeconds(1), c.inspectionTimeout(), null, c.tls());
             HttpTools.Result r = HttpTools.curl(proxy(c, processor), "--data", "a=1", "http://127.0.0.1:" + silent.getLocalPort() + "/x");
             assertThat(r.status()).isEqualTo(504);
         }

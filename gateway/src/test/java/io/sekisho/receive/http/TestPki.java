@@ -28,13 +28,13 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A test CA and the origin certificates signed by it (good, expired, wrong host) or by nobody. */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIAL = new AtomicLong(1000);
 
     final KeyPair caKey;
     final X509Certificate ca;
 
-    TestPki(String name) throws Exception {
+    public TestPki(String name) throws Exception {
         caKey = ec();
         X500Name subject = new X500Name("CN=" + name);
         Instant now = Instant.now();
@@ -70,12 +70,12 @@ final class TestPki {
         return ctx;
     }
 
-    SSLContext server(String dnsName) throws Exception {
+    public SSLContext server(String dnsName) throws Exception {
         Instant now = Instant.now();
         return server(dnsName, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), false);
     }
 
-    Path caPem(Path file) throws Exception {
+    public Path caPem(Path file) throws Exception {
         Files.writeString(file, InterceptionCa.pem(ca));
         return file;
     }

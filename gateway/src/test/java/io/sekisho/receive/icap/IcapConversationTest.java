@@ -47,7 +47,7 @@ class IcapConversationTest {
 
     private int start(UploadProcessor processor, int threads, int queue) throws IOException {
         HttpConfig limits = new HttpConfig(null, 1 << 20, tmp.resolve("spool"), queue, threads, Duration.ofSeconds(20),
-                Duration.ofSeconds(5), null, new HttpConfig.Tls(null, List.of("all"), List.of(), null, Duration.ofDays(1), 10));
+                Duration.ofSeconds(5), Duration.ofMinutes(2), null, new HttpConfig.Tls(null, List.of("all"), List.of(), null, Duration.ofDays(1), 10));
         IcapServer s = IcapServer.start(new IcapConfig(new HostPort("127.0.0.1", 0), 16, 10), limits, processor);
         open.add(s);
         return s.address().getPort();

@@ -14,66 +14,39 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Real Squid in front (its own config file from deploy/squid-icap.conf, cache off, pid and logs
- * in a temporary folder, foreground), Sekisho's ICAP service behind it, curl as the client and a
+ * Real Squid in front ({@link Squid}: deploy/squid-icap.conf), Sekisho's ICAP service behind it, curl as the client and a
  * recording origin.
  */
 class SquidIcapTest {
     @TempDir
     Path tmp;
-    private Path squidDir;
-    private Process squid;
-    private int squidPort;
+    private Squid squid;
     private IcapServer icap;
     private TestOrigin origin;
     private final MarkerProcessor processor = new MarkerProcessor();
 
     @BeforeEach
     void start() throws Exception {
-        Path squidBinary = HttpTools.squid();
+        HttpTools.squid();
         HttpTools.curl();
         origin = new TestOrigin();
         HttpConfig limits = new HttpConfig(null, 1 << 20, tmp.resolve("spool"), 10, 2, Duration.ofSeconds(30),
-                Duration.ofSeconds(5), null, new HttpConfig.Tls(null, List.of("all"), List.of(), null, Duration.ofDays(1), 10));
+                Duration.ofSeconds(5), Duration.ofMinutes(2), null,
+                new HttpConfig.Tls(null, List.of("all"), List.of(), null, Duration.ofDays(1), 10));
         icap = IcapServer.start(new IcapConfig(new HostPort("127.0.0.1", 0), 1024, 10), limits, processor);
-        // Squid drops root privileges: its folder must be writable by its own user.
-        squidDir = Files.createTempDirectory("sekisho-squid-");
-        Files.setPosixFilePermissions(squidDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        squidPort = HttpTools.freePort();
-        String snippet = Files.readString(Path.of("..", "deploy", "squid-icap.conf"))
-                .replace("icap://127.0.0.1:1344/reqmod", "icap://127.0.0.1:" + icap.address().getPort() + "/reqmod");
-        Path conf = squidDir.resolve("squid.conf");
-        Files.writeString(conf, "http_port 127.0.0.1:" + squidPort + "\n"
-                + "pid_filename " + squidDir.resolve("squid.pid") + "\n"
-                + "cache_log " + squidDir.resolve("cache.log") + "\n"
-                + "access_log " + squidDir.resolve("access.log") + "\n"
-                + "coredump_dir " + squidDir + "\n"
-                + "cache deny all\ncache_mem 8 MB\nmemory_pools off\nnetdb_filename none\nshutdown_lifetime 0 seconds\n"
-                + "http_access allow localhost\nhttp_access deny all\n"
-                + snippet);
-        squid = new ProcessBuilder(squidBinary.toString(), "-N", "-f", conf.toString())
-                .redirectErrorStream(true).redirectOutput(squidDir.resolve("stdout.log").toFile()).start();
-        HttpTools.awaitListening(squidPort, squid);
+        squid = Squid.start(icap.address().getPort(), null);
     }
 
     @AfterEach
     void stop() throws Exception {
         if (squid != null) {
-            squid.destroy();
-            if (!squid.waitFor(10, TimeUnit.SECONDS)) {
-                squid.destroyForcibly();
-                squid.waitFor(5, TimeUnit.SECONDS);
-            }
+            squid.close();
         }
         if (icap != null) {
             icap.close();
@@ -81,19 +54,14 @@ class SquidIcapTest {
         if (origin != null) {
             origin.close();
         }
-        if (squidDir != null) {
-            try (Stream<Path> s = Files.walk(squidDir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 
     private HttpTools.Result curl(String... args) throws IOException, InterruptedException {
-        return HttpTools.curl("http://127.0.0.1:" + squidPort, args);
+        return HttpTools.curl("http://127.0.0.1:" + squid.port(), args);
     }
 
     private String squidLog() throws IOException {
-        return Files.readString(squidDir.resolve("cache.log"));
+        return squid.log();
     }
 
     @Test

@@ -14,7 +14,12 @@ import io.sekisho.extract.ExtractedPart;
 import io.sekisho.extract.ExtractionResult;
 import io.sekisho.extract.ExtractionStatus;
 import io.sekisho.extract.Extractor;
+import io.sekisho.receive.http.UploadOutcome;
+import io.sekisho.receive.http.UploadParts;
+import io.sekisho.receive.http.UploadRequest;
 import io.sekisho.receive.smtp.SmtpEnvelope;
+import io.sekisho.transfer.Channel;
+import io.sekisho.transfer.TransferPart;
 import io.sekisho.receive.smtp.SmtpOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,12 +43,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One message through {@link InspectingMessageProcessor} with an empty catalogue, the shipped
- * default policy, a real audit log and quarantine, and an extractor the test controls: what the
- * client is answered when inspection cannot finish, when content is encrypted, and when the audit
- * log cannot record.
+ * One message through {@link InspectingMessageProcessor}, or one upload through
+ * {@link InspectingUploadProcessor}, with an empty catalogue, the shipped default policy, a real
+ * audit log and quarantine, and an extractor the test controls: what the client is answered when
+ * inspection cannot finish, when content is encrypted, truncated or undecodable, and when the
+ * audit log cannot record.
  */
-class InspectingMessageProcessorTest {
+class InspectingProcessorsTest {
     private static final String MAIL = "From: taro@corp.example.co.jp\r\nTo: someone\r\nSubject: figures\r\n\r\n"
             + "Nothing classified here.\r\n";
     private static final String SMIME = "From: taro@corp.example.co.jp\r\nSubject: sealed\r\nMIME-Version: 1.0\r\n"
@@ -98,11 +104,32 @@ class InspectingMessageProcessorTest {
         }
     };
 
-    private InspectingMessageProcessor processor(Duration deadline) {
+    private TransferInspection inspection(Duration deadline, String deadlineKey) {
         Policy policy = new PolicyLoader(catalogue.settings().levels()).parse("default", Gateway.defaultPolicy())
                 .withInternalDomains(List.of("corp.example.co.jp"));
-        return new InspectingMessageProcessor(extractor, snapshots, () -> policy, audit, quarantine, Evidence.HASH,
-                deadline, pool);
+        return new TransferInspection(extractor, snapshots, () -> policy, audit, Evidence.HASH, deadline, deadlineKey, pool);
+    }
+
+    private InspectingMessageProcessor processor(Duration deadline) {
+        return new InspectingMessageProcessor(inspection(deadline, "smtp.inspectionTimeout"), quarantine);
+    }
+
+    private InspectingUploadProcessor uploads(Duration deadline) {
+        return new InspectingUploadProcessor(inspection(deadline, "http.inspectionTimeout"), quarantine);
+    }
+
+    /** One upload of a text part to {@code host}, the part marked uninspectable as UploadParts would mark it. */
+    private UploadOutcome upload(InspectingUploadProcessor processor, String host, String uninspectable) throws Exception {
+        Path spool = Files.createDirectories(tmp.resolve("http-spool-" + UUID.randomUUID()));
+        Path part = Files.writeString(spool.resolve(UUID.randomUUID() + ".bin"), "Nothing classified here.\n");
+        UploadRequest request = new UploadRequest(Channel.HTTP, UUID.randomUUID().toString(), "c1", "127.0.0.1", null,
+                "POST", "http://" + host + "/upload", host, List.of(), Files.size(part));
+        UploadOutcome outcome = processor.clientToProxyRequest(request, List.of(new TransferPart("notes.txt", "text/plain",
+                Files.size(part), "00", part, uninspectable)));
+        try (var left = Files.list(spool)) {
+            assertThat(left).as("only the part itself is left (the proxy deletes it)").containsExactly(part);
+        }
+        return outcome;
     }
 
     private SmtpOutcome send(InspectingMessageProcessor processor, String to, String message) throws Exception {
@@ -172,5 +199,49 @@ class InspectingMessageProcessorTest {
             assertThat(t.enhancedCode()).isEqualTo("4.3.0");
             assertThat(t.text()).isEqualTo("Audit log unavailable, try again later");
         });
+    }
+
+    @Test
+    void uploadPastTheDeadlineIsUninspectableBlockedOutsideAndAllowedInsideRecorded() throws Exception {
+        extractionMillis = 5_000;
+        InspectingUploadProcessor processor = uploads(Duration.ofMillis(300));
+        long start = System.nanoTime();
+        UploadOutcome outside = upload(processor, "upload.example.com", null);
+        UploadOutcome inside = upload(processor, "files.corp.example.co.jp", null);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        assertThat(outside).isInstanceOfSatisfying(UploadOutcome.Block.class,
+                b -> assertThat(b.message()).contains("could not be inspected"));
+        assertThat(inside).isInstanceOf(UploadOutcome.Allow.class);
+        assertThat(recorded()).containsExactly("block [timed-out]", "allow [timed-out]");
+    }
+
+    @Test
+    void truncatedUploadIsInspectedFromItsStartAndStillDecidedAsUninspectable() throws Exception {
+        UploadOutcome outcome = upload(uploads(Duration.ofSeconds(30)), "upload.example.com", UploadParts.TRUNCATED);
+
+        assertThat(outcome).isInstanceOf(UploadOutcome.Block.class);
+        assertThat(extractions.get()).as("the start was read").isEqualTo(1);
+        assertThat(recorded()).containsExactly("block [truncated]");
+    }
+
+    @Test
+    void undecodableUploadIsFailedWithoutBeingExtracted() throws Exception {
+        UploadOutcome outcome = upload(uploads(Duration.ofSeconds(30)), "upload.example.com", UploadParts.UNDECODABLE);
+
+        assertThat(outcome).isInstanceOf(UploadOutcome.Block.class);
+        assertThat(extractions.get()).isZero();
+        assertThat(recorded()).containsExactly("block [failed]");
+    }
+
+    @Test
+    void anUploadTheAuditLogCannotRecordIsA503NeverAnAllow() throws Exception {
+        InspectingUploadProcessor processor = uploads(Duration.ofSeconds(30));
+        audit.close();
+
+        UploadOutcome outcome = upload(processor, "upload.example.com", UploadParts.UNDECODABLE);
+
+        assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Tempfail.class,
+                t -> assertThat(t.message()).contains("audit log is unavailable"));
     }
 }

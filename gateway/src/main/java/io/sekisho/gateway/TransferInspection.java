@@ -1,0 +1,234 @@
+package io.sekisho.gateway;
+
+import io.sekisho.audit.AuditLog;
+import io.sekisho.audit.AuditRecord;
+import io.sekisho.audit.AuditUnavailableException;
+import io.sekisho.audit.Evidence;
+import io.sekisho.decide.Action;
+import io.sekisho.decide.Decision;
+import io.sekisho.decide.Policy;
+import io.sekisho.extract.ExtractionResult;
+import io.sekisho.extract.ExtractionStatus;
+import io.sekisho.extract.Extractor;
+import io.sekisho.inspect.Inspection;
+import io.sekisho.inspect.Inspector;
+import io.sekisho.match.Matcher;
+import io.sekisho.receive.http.UploadParts;
+import io.sekisho.transfer.Transfer;
+import io.sekisho.transfer.TransferPart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
+
+/**
+ * What every channel does between receiving a transfer and acting on it: inspect each part within
+ * a deadline, ask the policy for one decision, and make the audit record durable before anything
+ * is done about it (ADR 0008). {@link InspectingMessageProcessor} (SMTP) and
+ * {@link InspectingUploadProcessor} (HTTP, ICAP) differ only in how they receive and how they act.
+ *
+ * <p>Fail closed (ADR 0004): a part the receiving stage marks uninspectable reaches the policy
+ * with its status without being parsed (encrypted; an undecodable Content-Encoding is
+ * {@code failed}); a body cut at http.maxBodyBytes is inspected from its start and reaches the
+ * policy as {@code truncated}, with whatever its start matched; a part whose inspection throws is
+ * {@code failed}; parts not done by the deadline are {@code timed-out}.
+ */
+final class TransferInspection {
+    private static final Logger log = LoggerFactory.getLogger(TransferInspection.class);
+
+    private final Extractor extractor;
+    private final CatalogueSnapshots catalogue;
+    private final Supplier<Policy> policy;
+    private final AuditLog audit;
+    private final Evidence evidence;
+    private final Duration deadline;
+    private final String deadlineKey;
+    private final ExecutorService pool;
+
+    /**
+     * @param deadlineKey the configuration key of {@code deadline}, named in the audit record of
+     *                    parts it cut short
+     */
+    TransferInspection(Extractor extractor, CatalogueSnapshots catalogue, Supplier<Policy> policy, AuditLog audit,
+                       Evidence evidence, Duration deadline, String deadlineKey, ExecutorService pool) {
+        this.extractor = Objects.requireNonNull(extractor, "extractor");
+        this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.evidence = Objects.requireNonNull(evidence, "evidence");
+        this.deadline = Objects.requireNonNull(deadline, "deadline");
+        this.deadlineKey = Objects.requireNonNull(deadlineKey, "deadlineKey");
+        this.pool = Objects.requireNonNull(pool, "pool");
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    /** One decision for the whole transfer. */
+    Decision decide(Transfer transfer, List<Inspection> inspections) {
+        return policy.get().decide(transfer, inspections);
+    }
+
+    /**
+     * Makes the record durable when the rule says one is kept: every decision other than
+     * {@code allow}, every transfer with a part not completely inspected, every simulated match.
+     * A plain allow of fully inspected content leaves no record.
+     */
+    void record(Transfer transfer, List<Inspection> inspections, Decision decision) throws AuditUnavailableException {
+        boolean uninspectable = inspections.stream().anyMatch(i -> !i.inspected());
+        if (decision.action() != Action.ALLOW || uninspectable || !decision.simulated().isEmpty()) {
+            audit.append(AuditRecord.of(transfer, inspections, decision, audit.instance(), evidence));
+        }
+    }
+
+    /**
+     * Inspects every part within the deadline; what is not done by then is timed out.
+     *
+     * @param workDir a folder of the caller's (deleted by it) where parts get their sender's names
+     */
+    List<Inspection> inspect(List<TransferPart> parts, Path workDir) {
+        // A slot is set once: by the inspection, or (first) by the deadline, so a part interrupted
+        // at the deadline is reported as timed out rather than as the failure the interrupt causes.
+        AtomicReferenceArray<Inspection> done = new AtomicReferenceArray<>(parts.size());
+        Future<?> task = pool.submit(() -> {
+            try (CatalogueSnapshots.Lease lease = catalogue.acquire()) {
+                Matcher matcher = new Matcher(lease.snapshot());
+                Inspector inspector = new Inspector(extractor, () -> matcher);
+                for (int i = 0; i < parts.size() && !Thread.currentThread().isInterrupted(); i++) {
+                    done.compareAndSet(i, null, inspectPart(inspector, parts.get(i), workDir, i));
+                }
+            }
+        });
+        String missing = "not inspected within " + deadlineKey + " (" + deadline.toSeconds() + " s)";
+        ExtractionStatus missingStatus = ExtractionStatus.TIMED_OUT;
+        boolean cancel = false;
+        try {
+            task.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            cancel = true;
+        } catch (ExecutionException e) {
+            missing = "inspection failed: " + e.getCause();
+            missingStatus = ExtractionStatus.FAILED;
+            log.error("inspection failed", e.getCause());
+        } catch (InterruptedException e) {
+            cancel = true;
+            Thread.currentThread().interrupt();
+            missing = "interrupted (gateway stopping)";
+            missingStatus = ExtractionStatus.FAILED;
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            done.compareAndSet(i, null, uninspected(parts.get(i), missingStatus, missing));
+        }
+        if (cancel) {
+            task.cancel(true);
+        }
+        List<Inspection> result = new ArrayList<>(parts.size());
+        for (int i = 0; i < parts.size(); i++) {
+            result.add(done.get(i));
+        }
+        return result;
+    }
+
+    private Inspection inspectPart(Inspector inspector, TransferPart part, Path workDir, int index) {
+        try {
+            if (UploadParts.TRUNCATED.equals(part.uninspectable())) {
+                // The start is all there is: what it matches counts, and the rest is not seen.
+                Inspection start = inspector.inspect(part.name(), named(part, workDir, index));
+                ExtractionResult r = start.extraction();
+                return new Inspection(start.name(), new ExtractionResult(r.status().worst(ExtractionStatus.TRUNCATED),
+                        "longer than http.maxBodyBytes: only the first " + part.size() + " bytes were inspected",
+                        r.parts()), start.matches());
+            }
+            if (!part.inspectable()) {
+                return uninspected(part, status(part.uninspectable()), describe(part.uninspectable()));
+            }
+            return inspector.inspect(part.name(), named(part, workDir, index));
+        } catch (RuntimeException e) {
+            log.warn("inspection of part {} failed: {}", part.name(), e.toString());
+            return uninspected(part, ExtractionStatus.FAILED, "inspection failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The part's content under the name the sender gave it (a hard link), so that the extracted
+     * paths and the audit record say {@code plan.docx!/...} rather than the spool file's name, and
+     * the extractor sees the file name extension.
+     */
+    private static Path named(TransferPart part, Path workDir, int index) {
+        String name = part.name();
+        int nested = name.lastIndexOf("!/");
+        name = (nested >= 0 ? name.substring(nested + 2) : name).replaceAll("[\\p{Cntrl}/\\\\!:]", "_");
+        if (name.isBlank() || name.equals(".") || name.equals("..")) {
+            return part.content();
+        }
+        try {
+            Path dir = Files.createDirectories(workDir.resolve("named").resolve(Integer.toString(index)));
+            return Files.createLink(dir.resolve(name), part.content());
+        } catch (IOException | UnsupportedOperationException | SecurityException | java.nio.file.InvalidPathException e) {
+            return part.content();
+        }
+    }
+
+    private static ExtractionStatus status(String reason) {
+        return switch (reason) {
+            case TransferPart.SMIME_ENCRYPTED, TransferPart.SMIME_OPAQUE_SIGNED, TransferPart.PGP_ENCRYPTED ->
+                    ExtractionStatus.ENCRYPTED;
+            case UploadParts.TRUNCATED -> ExtractionStatus.TRUNCATED;
+            default -> ExtractionStatus.FAILED;
+        };
+    }
+
+    private static String describe(String reason) {
+        return switch (reason) {
+            case TransferPart.SMIME_ENCRYPTED -> "S/MIME encrypted";
+            case TransferPart.SMIME_OPAQUE_SIGNED -> "S/MIME opaque-signed: the content is inside the signature";
+            case TransferPart.PGP_ENCRYPTED -> "PGP encrypted";
+            case UploadParts.UNDECODABLE -> "the Content-Encoding could not be undone";
+            default -> reason;
+        };
+    }
+
+    static Inspection uninspected(TransferPart part, ExtractionStatus status, String detail) {
+        return new Inspection(part.name(), ExtractionResult.failure(status, detail), List.of());
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.warn("could not remove {}: {}", dir, e.getMessage());
+        }
+    }
+}
