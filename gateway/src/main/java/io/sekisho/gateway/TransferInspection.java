@@ -8,6 +8,7 @@ import io.sekisho.decide.Action;
 import io.sekisho.decide.Decision;
 import io.sekisho.decide.Policy;
 import io.sekisho.extract.ExtractionResult;
+import io.sekisho.extract.ExtractionUnavailableException;
 import io.sekisho.extract.ExtractionStatus;
 import io.sekisho.extract.Extractor;
 import io.sekisho.inspect.Inspection;
@@ -124,6 +125,12 @@ final class TransferInspection {
         } catch (TimeoutException e) {
             cancel = true;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ExtractionUnavailableException unavailable) {
+                // Our fault, not the content's: the channel defers the transfer (451 / 503) so the
+                // sender retries, instead of refusing it for good as uninspectable content.
+                log.error("extraction unavailable: {}", unavailable.getMessage());
+                throw unavailable;
+            }
             missing = "inspection failed: " + e.getCause();
             missingStatus = ExtractionStatus.FAILED;
             log.error("inspection failed", e.getCause());
@@ -160,6 +167,8 @@ final class TransferInspection {
                 return uninspected(part, status(part.uninspectable()), describe(part.uninspectable()));
             }
             return inspector.inspect(part.name(), named(part, workDir, index));
+        } catch (ExtractionUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             log.warn("inspection of part {} failed: {}", part.name(), e.toString());
             return uninspected(part, ExtractionStatus.FAILED, "inspection failed: " + e.getMessage());

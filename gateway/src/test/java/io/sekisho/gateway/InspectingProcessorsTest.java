@@ -13,6 +13,7 @@ import io.sekisho.decide.PolicyLoader;
 import io.sekisho.extract.ExtractedPart;
 import io.sekisho.extract.ExtractionResult;
 import io.sekisho.extract.ExtractionStatus;
+import io.sekisho.extract.ExtractionUnavailableException;
 import io.sekisho.extract.Extractor;
 import io.sekisho.receive.http.UploadOutcome;
 import io.sekisho.receive.http.UploadParts;
@@ -41,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * One message through {@link InspectingMessageProcessor}, or one upload through
@@ -82,11 +84,17 @@ class InspectingProcessorsTest {
         catalogue.close();
     }
 
+    /** Set to make extraction itself unavailable, as when no worker process can start. */
+    private volatile boolean workersDown;
+
     /** Plain text as the only part, after {@link #extractionMillis}. */
     private final Extractor extractor = new Extractor() {
         @Override
         public ExtractionResult extract(Path file) {
             extractions.incrementAndGet();
+            if (workersDown) {
+                throw new ExtractionUnavailableException("no extraction worker could be started: test", null);
+            }
             try {
                 Thread.sleep(extractionMillis);
                 return ExtractionResult.of(List.of(new ExtractedPart(file.getFileName().toString(), "text/plain",
@@ -243,5 +251,18 @@ class InspectingProcessorsTest {
 
         assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Tempfail.class,
                 t -> assertThat(t.message()).contains("audit log is unavailable"));
+    }
+
+    @Test
+    void extractionThatCannotRunDefersTheTransferInsteadOfRefusingIt() throws Exception {
+        workersDown = true;
+
+        // The SMTP server answers a processor's exception with 451 4.3.0 and the proxy with 503
+        // (both tested with their protocols): the sender retries, nothing is refused for good.
+        assertThatThrownBy(() -> send(processor(Duration.ofSeconds(30)), "partner@example.com", MAIL))
+                .isInstanceOf(ExtractionUnavailableException.class);
+        assertThatThrownBy(() -> upload(uploads(Duration.ofSeconds(30)), "upload.example.com", null))
+                .isInstanceOf(ExtractionUnavailableException.class);
+        assertThat(recorded()).isEmpty();
     }
 }
