@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  *   <li>warm: inside one JVM, the gateway's case (long-lived worker processes), against in-process
  *       Tika after the same warm-up.</li>
  * </ul>
- * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.sekisho.benchmarks.ScanVsTika [texts] [rounds]}.
+ * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.sekisho.benchmarks.ScanVsTika [texts] [rounds] [warm-only]}.
  */
 public final class ScanVsTika {
     private static final int THREADS = 2;
@@ -68,9 +68,10 @@ public final class ScanVsTika {
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        double coldTika = best(rounds, "cold bare Tika (new JVM)", files.size(), () ->
+        boolean warmOnly = args.length > 2 && args[2].equals("warm-only");
+        double coldTika = warmOnly ? Double.NaN : best(rounds, "cold bare Tika (new JVM)", files.size(), () ->
                 run(java, "-cp", cp, ScanVsTika.class.getName(), "bare-tika", corpus.toString()));
-        double coldScan = best(rounds, "cold sekisho scan (new JVM)", files.size(), () ->
+        double coldScan = warmOnly ? Double.NaN : best(rounds, "cold sekisho scan (new JVM)", files.size(), () ->
                 run(java, "-cp", cp, "io.sekisho.cli.Main", "scan", "--catalogue", catalogueDir.toString(), corpus.toString()));
 
         AutoDetectParser parser = new AutoDetectParser();

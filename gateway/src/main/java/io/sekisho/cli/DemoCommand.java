@@ -42,7 +42,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Loopback port the demo gateway listens on for mail (default: 2525; 0 picks a free one).")
     int smtpPort;
 
-    @Option(names = "--no-wait", description = "Stop after the sample mails instead of serving until Ctrl-C.")
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "3128",
+            description = "Loopback port of the demo's upload proxy (default: 3128; 0 picks a free one).")
+    int httpPort;
+
+    @Option(names = "--no-wait", description = "Stop after the sample mails and uploads instead of serving until Ctrl-C.")
     boolean noWait;
 
     @Spec
@@ -55,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         Path publicText = data.resolve("public");
         Path outgoing = data.resolve("outgoing");
         Path catalogue = data.resolve("catalogue");
-        for (String folder : new String[] {"catalogue", "outgoing", "audit", "quarantine", "delivered", "keys"}) {
+        for (String folder : new String[] {"catalogue", "outgoing", "audit", "quarantine", "delivered", "uploaded", "keys"}) {
             deleteTree(data.resolve(folder));
         }
 
@@ -94,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         run(out, "audit", "keygen", "--key", keys.resolve("audit.key").toString(),
                 "--public-key", keys.resolve("audit.pub").toString());
         run(out, "quarantine", "keygen", "--key", keys.resolve("quarantine.key").toString());
-        return DemoGateway.run(out, data, smtpPort, !noWait);
+        return DemoGateway.run(out, data, smtpPort, httpPort, !noWait);
     }
 
     private int run(PrintWriter out, String... args) {
@@ -119,6 +123,7 @@ final class DemoCommand implements Callable<Integer> {
                 "rfq-plates.docx",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx));
         DemoFiles.copy("outgoing/orbital-workplan.txt", outgoing, "orbital-workplan.txt");
+        DemoFiles.write(outgoing, "rfq-plates.docx", docx);
         DemoFiles.write(outgoing, "himeji-visit.zip",
                 DemoFiles.zip("notes/himeji-visit.txt", DemoFiles.resource("outgoing/panel-notes.txt")));
     }

@@ -34,10 +34,11 @@ final class DemoGateway {
     private DemoGateway() {
     }
 
-    static int run(PrintWriter out, Path data, int smtpPort, boolean wait) throws Exception {
-        try (DemoSink sink = new DemoSink(data.resolve("delivered"))) {
+    static int run(PrintWriter out, Path data, int smtpPort, int httpPort, boolean wait) throws Exception {
+        try (DemoSink sink = new DemoSink(data.resolve("delivered"));
+             DemoOrigin origin = new DemoOrigin(data.resolve("uploaded"))) {
             Path configFile = data.resolve("sekisho.yaml");
-            Files.writeString(configFile, config(smtpPort, sink.address()), StandardCharsets.UTF_8);
+            Files.writeString(configFile, config(smtpPort, httpPort, sink.address()), StandardCharsets.UTF_8);
             SekishoConfig config = ConfigLoader.load(configFile);
             Gateway gateway = Gateway.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -67,6 +68,12 @@ final class DemoGateway {
                 }
                 out.println();
                 out.println("   250 relayed: the next hop accepted it first. 550: refused, nothing left. 250 held: in the quarantine.");
+                InetSocketAddress proxy = gateway.httpAddress();
+                out.println();
+                out.println("   Uploads through the HTTP proxy at " + proxy.getHostString() + ":" + proxy.getPort()
+                        + " to a web service outside the company (a local stand-in at " + origin.url() + "):");
+                out.println();
+                uploads(out, data.resolve("outgoing"), proxy, origin);
                 out.println("   Every refusal, quarantine and logged delivery is in the tamper-evident audit log:");
                 run(out, "audit", "query", data.resolve("audit").toString());
                 run(out, "audit", "verify", data.resolve("audit").toString(),
@@ -94,7 +101,30 @@ final class DemoGateway {
         }
     }
 
-    private static String config(int smtpPort, InetSocketAddress sink) {
+    private static void uploads(PrintWriter out, Path outgoing, InetSocketAddress proxy, DemoOrigin origin)
+            throws IOException, InterruptedException {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .proxy(java.net.ProxySelector.of(proxy)).connectTimeout(Duration.ofSeconds(30)).build();
+        String[][] uploads = {
+                {"meeting minutes (clean)", "meeting-minutes.txt"},
+                {"a Word file quoting FC-2024-017 (top-secret)", "rfq-plates.docx"},
+        };
+        for (String[] upload : uploads) {
+            byte[] body = Files.readAllBytes(outgoing.resolve(upload[1]));
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin.url()))
+                    .header("Content-Type", "application/octet-stream").header("X-File-Name", upload[1])
+                    .timeout(Duration.ofSeconds(120))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            java.net.http.HttpResponse<String> response = client.send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String incident = response.headers().firstValue("X-Sekisho-Incident").map(id -> " [" + id + "]").orElse("");
+            String what = response.statusCode() == 200 ? "arrived (" + body.length + " bytes)" : "refused, nothing sent";
+            out.printf("   %-62s POST %-27s %d %s%s%n", upload[0], upload[1], response.statusCode(), what, incident);
+            out.flush();
+        }
+    }
+
+    private static String config(int smtpPort, int httpPort, InetSocketAddress sink) {
         return """
                 # Written by `sekisho demo`; every key is explained in deploy/sekisho.yaml.
                 # Relative paths are resolved against this file's folder.
@@ -113,7 +143,9 @@ final class DemoGateway {
                 quarantine:
                   dir: quarantine
                   key: keys/quarantine.key
-                """.formatted(smtpPort, sink.getPort());
+                http:
+                  listen: 127.0.0.1:%d
+                """.formatted(smtpPort, sink.getPort(), httpPort);
     }
 
     private static List<Sample> samples(Path outgoing) throws IOException {

@@ -16,9 +16,9 @@ class DemoCommandTest {
     void scanFindsEveryLeakAndTheGatewayStopsThemRunAfterRun() throws Exception {
         Path data = tmp.resolve("demo");
         // A second run on the same folder must work as the first did: newcomers run it twice.
-        assertThat(Cli.run("demo", "--data", data, "--smtp-port", 0, "--no-wait").exitCode()).isZero();
+        assertThat(Cli.run("demo", "--data", data, "--smtp-port", 0, "--http-port", 0, "--no-wait").exitCode()).isZero();
 
-        Cli demo = Cli.run("demo", "--data", data, "--smtp-port", 0, "--no-wait");
+        Cli demo = Cli.run("demo", "--data", data, "--smtp-port", 0, "--http-port", 0, "--no-wait");
 
         assertThat(demo.exitCode()).as(demo.err()).isZero();
         String out = demo.out();
@@ -45,8 +45,13 @@ class DemoCommandTest {
         try (var delivered = java.nio.file.Files.list(data.resolve("delivered"))) {
             assertThat(delivered.count()).as("delivered to the next hop").isEqualTo(2);
         }
-        assertThat(demo.out()).contains("6 record(s)").contains("OK: 7 records");
+        assertThat(demo.out()).contains("7 record(s)").contains("OK: 8 records");
         assertThat(demo.out()).contains("documents:            4");
+        assertThat(demo.out()).containsPattern("meeting minutes \\(clean\\) +POST meeting-minutes.txt +200 arrived")
+                .containsPattern("a Word file quoting FC-2024-017 \\(top-secret\\) +POST rfq-plates.docx +403 refused, nothing sent \\[");
+        try (var uploaded = java.nio.file.Files.list(data.resolve("uploaded"))) {
+            assertThat(uploaded.count()).as("only the clean upload reached the web service").isEqualTo(1);
+        }
     }
 
     private static String replyTo(String out, String mail) {
