@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Upload benchmark: requests per second, MB/s and latency for 10 KiB, 1 MiB and 10 MiB raw POST
+# bodies sent to a local origin directly, through Sekisho's HTTP proxy (http.listen) and through
+# Squid without inspection, all on 127.0.0.1. See benchmarks/README.md, section "Upload gateway".
+#
+# Usage (from the repository root, after building):
+#   ./mvnw -B -q install -DskipTests
+#   bash benchmarks/upload-bench.sh [OUTPUT.tsv]
+#
+# Needs: java 17+, squid. Builds nothing.
+# Environment: QUICK=1 sends a fifth of the requests; SCALE=N multiplies the request counts.
+# The last Sekisho row (10m-secret) is a check, not a measurement: its statuses must read 403.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SEKISHO_JAR=$ROOT/gateway/target/sekisho.jar
+BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
+OUT=${1:-}
+QUICK=${QUICK:-0}
+SCALE=${SCALE:-1}
+
+for jar in "$SEKISHO_JAR" "$BENCH_JAR"; do
+    if [[ ! -f $jar ]]; then
+        echo "missing $jar: build first with ./mvnw -B -q install -DskipTests" >&2
+        exit 2
+    fi
+done
+export PATH=$PATH:/usr/sbin
+for tool in java squid; do
+    command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d /tmp/sekisho-upload-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+    set +e
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+free_port() {
+    local p=$((20000 + RANDOM % 20000))
+    while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
+    echo "$p"
+}
+
+wait_for_port() { # port seconds what
+    local deadline=$((SECONDS + $2))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+        if ((SECONDS > deadline)); then
+            echo "$3 did not listen on 127.0.0.1:$1 within $2 s" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+sekisho() { java -jar "$SEKISHO_JAR" "$@"; }
+load() { java -cp "$BENCH_JAR" io.sekisho.benchmarks.UploadLoad "$@"; }
+
+# ---------------------------------------------------------------- bodies and the origin
+log "work folder $WORK"
+load --generate "$WORK/bodies"
+ORIGIN_PORT=$(free_port)
+java -cp "$BENCH_JAR" io.sekisho.benchmarks.UploadLoad --serve "$ORIGIN_PORT" >"$WORK/origin.log" 2>&1 &
+PIDS+=($!)
+wait_for_port "$ORIGIN_PORT" 20 origin
+URL=http://127.0.0.1:$ORIGIN_PORT/upload
+
+# ---------------------------------------------------------------- Sekisho (as smtp-bench.sh)
+SEK_PORT=$(free_port)
+mkdir -p "$WORK/sekisho"
+log "catalogue, keys and configuration for Sekisho"
+for doc in FC-2024-017-fluorination-route:top-secret LCD-ALN-0032-alignment-layer:secret \
+           JR-2025-ORB-joint-research-plan:confidential; do
+    name=${doc%%:*}
+    level=${doc##*:}
+    unzip -p "$SEKISHO_JAR" "io/sekisho/demo/documents/$name.txt" >"$WORK/sekisho/$name.txt"
+    sekisho catalogue add --catalogue "$WORK/sekisho/catalogue" --classification "$level" "$WORK/sekisho/$name.txt" >/dev/null
+done
+sekisho audit keygen --key "$WORK/sekisho/audit-signing.pem" --public-key "$WORK/sekisho/audit-signing.pub" >/dev/null
+sekisho quarantine keygen --key "$WORK/sekisho/quarantine.key" >/dev/null
+# The destination 127.0.0.1 is not in internalDomains: external. The content is clean, so every
+# upload is fully inspected and the decision is a plain allow (no audit record).
+cat >"$WORK/sekisho/sekisho.yaml" <<CONF
+catalogue: $WORK/sekisho/catalogue
+internalDomains: [corp.example.co.jp]
+instance: bench
+http:
+  listen: 127.0.0.1:$SEK_PORT
+  spoolDir: $WORK/sekisho/spool
+audit:
+  dir: $WORK/sekisho/audit
+  signingKey: $WORK/sekisho/audit-signing.pem
+quarantine:
+  dir: $WORK/sekisho/quarantine
+  key: $WORK/sekisho/quarantine.key
+CONF
+log "starting Sekisho on 127.0.0.1:$SEK_PORT"
+java ${SEKISHO_JAVA_OPTS:-} -jar "$SEKISHO_JAR" serve --config "$WORK/sekisho/sekisho.yaml" >"$WORK/sekisho/serve.log" 2>&1 &
+PIDS+=($!)
+wait_for_port "$SEK_PORT" 60 Sekisho || { cat "$WORK/sekisho/serve.log" >&2; exit 1; }
+
+# ---------------------------------------------------------------- Squid, no inspection, no cache
+SQUID_PORT=$(free_port)
+mkdir -p "$WORK/squid"
+chmod 777 "$WORK/squid" # Squid drops root privileges and writes its logs here
+cat >"$WORK/squid/squid.conf" <<CONF
+http_port 127.0.0.1:$SQUID_PORT
+pid_filename $WORK/squid/squid.pid
+cache_log $WORK/squid/cache.log
+access_log $WORK/squid/access.log
+coredump_dir $WORK/squid
+cache deny all
+cache_mem 8 MB
+memory_pools off
+netdb_filename none
+shutdown_lifetime 0 seconds
+http_access allow localhost
+http_access deny all
+CONF
+log "starting Squid on 127.0.0.1:$SQUID_PORT"
+squid -N -f "$WORK/squid/squid.conf" >"$WORK/squid/stdout.log" 2>&1 &
+PIDS+=($!)
+wait_for_port "$SQUID_PORT" 30 Squid || { cat "$WORK/squid/cache.log" >&2; exit 1; }
+
+# ---------------------------------------------------------------- measurements
+RESULTS=$WORK/results.tsv
+printf 'target\tbody\tclients\trequests\terrors\tseconds\treq_per_s\tmb_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tstatuses\tload1\n' >"$RESULTS"
+count() { local n=$(($1 * SCALE)); ((QUICK == 1)) && n=$(((n + 4) / 5)); echo "$n"; }
+
+run_one() { # target body clients requests-per-client warm-up
+    local target=$1 body=$2 clients=$3 per warm=$5 proxy=()
+    per=$(count "$4")
+    case $target in
+        sekisho) proxy=(--proxy 127.0.0.1:"$SEK_PORT") ;;
+        squid) proxy=(--proxy 127.0.0.1:"$SQUID_PORT") ;;
+    esac
+    local line
+    line=$(load --url "$URL" --file "$WORK/bodies/body-$body.txt" "${proxy[@]}" --clients "$clients" \
+        --requests "$per" --warmup "$warm" --label "$target/$body") || true
+    echo "$line" | awk -v t="$target" -v b="$body" -v c="$clients" -v l="$(cut -d' ' -f1 /proc/loadavg)" '{
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t, b, c, v["requests"], v["errors"],
+            v["seconds"], v["req_per_s"], v["mb_per_s"], v["p50_ms"], v["p90_ms"], v["p99_ms"], v["max_ms"], v["statuses"], l }' >>"$RESULTS"
+    tail -n 1 "$RESULTS" | sed 's/^/  /' >&2
+}
+
+# JIT warm-up of each proxy's path, unmeasured.
+log "warm-up through Sekisho and Squid, unmeasured"
+for target in sekisho squid; do
+    run_one "$target" 10k 8 50 0 >/dev/null 2>&1
+    run_one "$target" 1m 4 3 0 >/dev/null 2>&1
+done
+printf 'target\tbody\tclients\trequests\terrors\tseconds\treq_per_s\tmb_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tstatuses\tload1\n' >"$RESULTS"
+
+log "load: $(cat /proc/loadavg) on $(nproc) cores"
+# body clients requests-per-client warm-up-per-client; then one client alone for the added latency
+for spec in "10k 8 100 10" "10k 1 200 20" "1m 4 10 2" "1m 1 10 2" "10m 2 4 1"; do
+    read -r body clients per warm <<<"$spec"
+    log "$body, $clients clients"
+    for target in direct sekisho squid; do
+        run_one "$target" "$body" "$clients" "$per" "$warm"
+    done
+done
+log "load: $(cat /proc/loadavg)"
+
+# Check that the big bodies are really inspected: the 10 MiB body with a top-secret catalogue
+# document at its very end must be refused (403), not forwarded.
+doc=$WORK/sekisho/FC-2024-017-fluorination-route.txt
+{ head -c $((10 * 1048576 - $(wc -c <"$doc"))) "$WORK/bodies/body-10m.txt"; cat "$doc"; } >"$WORK/bodies/body-10m-secret.txt"
+log "10 MiB with a catalogue document at the end, through Sekisho (expect 403)"
+run_one sekisho 10m-secret 1 1 0
+
+# "scan alone" on the same content: the gateway's inspector in process, warm (worker processes
+# running), as ScanVsTika measures it; as many callers and workers as the 10 MiB run has clients.
+log "scan alone: in-process inspection of the same bodies"
+scan_one() { # body clients requests-per-client warm-up
+    local line
+    line=$(load --scan "$WORK/sekisho/catalogue" --file "$WORK/bodies/body-$1.txt" --clients "$2" \
+        --requests "$(count "$3")" --warmup "$4" --label "scan/$1") || true
+    echo "$line" | awk -v b="$1" -v c="$2" -v l="$(cut -d' ' -f1 /proc/loadavg)" '{
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        printf "scan alone\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t\t\t%s\t%s\n", b, c, v["requests"], v["errors"],
+            v["seconds"], v["req_per_s"], v["mb_per_s"], v["p50_ms"], v["statuses"], l }' >>"$RESULTS"
+    tail -n 1 "$RESULTS" | sed 's/^/  /' >&2
+}
+scan_one 1m 1 10 3
+scan_one 10m 2 4 2
+scan_one 10m 1 4 2
+
+if grep -Eiq 'exception|error|warn' "$WORK/sekisho/serve.log"; then
+    log "Sekisho's log has warnings or errors:"
+    grep -Ei 'exception|error|warn' "$WORK/sekisho/serve.log" | sort | uniq -c | sort -rn | head -20 >&2
+fi
+log "Squid access.log: $(wc -l <"$WORK/squid/access.log") requests, $(grep -vc ' TCP_MISS/200 ' "$WORK/squid/access.log" || true) not TCP_MISS/200"
+grep -v " TCP_MISS/200 " "$WORK/squid/access.log" | head -3 >&2 || true
+
+column -t -s $'\t' "$RESULTS"
+if [[ -n $OUT ]]; then
+    cp "$RESULTS" "$OUT"
+    cp "$WORK/sekisho/serve.log" "${OUT%.tsv}-sekisho.log"
+fi
