@@ -38,7 +38,7 @@ import java.util.Objects;
  * 503, never an allow.
  *
  * <p>The transfer: channel {@code http} or {@code icap}, id the request's transfer id (the
- * incident id on the 403 page), sender the authenticated user (else none), the client address,
+ * incident id on the 403 page), sender the authenticated user (else the client address), the client address,
  * one destination (the request's host, which the policy classes as internal or outside) and the
  * URL. A quarantined request is stored as a first part {@value #REQUEST_PART} (method, URL and
  * the headers that matter) followed by its body parts as inspected (Content-Encoding undone).
@@ -67,7 +67,9 @@ public final class InspectingUploadProcessor implements UploadProcessor {
         Path workDir = workDir(parts);
         try {
             List<Inspection> inspections = inspection.inspect(parts, workDir);
-            Transfer transfer = new Transfer(request.transferId(), request.channel(), Instant.now(), request.user(),
+            // The sender is the authenticated proxy user, else the client address (what an
+            // auditor can trace back to a machine), so policies and audit queries always have one.
+            Transfer transfer = new Transfer(request.transferId(), request.channel(), Instant.now(), request.who(),
                     request.clientAddress(), List.of(request.host()), request.url(), parts);
             Decision decision = inspection.decide(transfer, inspections);
             return act(request, transfer, inspections, decision, workDir);

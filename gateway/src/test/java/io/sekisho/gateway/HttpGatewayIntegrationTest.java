@@ -168,6 +168,8 @@ class HttpGatewayIntegrationTest {
             assertThat(rec.path("destinations").get(0).asText()).isEqualTo(EXTERNAL);
             assertThat(rec.path("url").asText()).isEqualTo("http://" + EXTERNAL + ":" + origin.port() + "/upload");
             assertThat(rec.path("clientAddress").asText()).isEqualTo("127.0.0.1");
+            assertThat(rec.path("sender").asText()).as("without proxy authentication the user is the client address")
+                    .isEqualTo("127.0.0.1");
             assertThat(rec.path("matches").get(0).path("documentId").asText()).isEqualTo("LCD-ALN-0032-alignment-layer");
         });
     }
