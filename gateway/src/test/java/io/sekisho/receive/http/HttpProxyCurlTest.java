@@ -98,7 +98,7 @@ class HttpProxyCurlTest {
         assertThat(r.output()).contains("Upload blocked").contains("plan.txt")
                 .contains(processor.seen.get(0).request().transferId());
         assertThat(origin.received).isEmpty();
-        assertThat(processor.statuses).containsExactly(403);
+        assertThat(processor.awaitStatuses(1)).containsExactly(403);
     }
 
     @Test

@@ -28,6 +28,18 @@ public final class MarkerProcessor implements UploadProcessor {
     public final List<TunnelReport> tunnels = new CopyOnWriteArrayList<>();
     public final List<Integer> statuses = new CopyOnWriteArrayList<>();
 
+    /**
+     * The statuses once at least {@code count} are in: the proxy reports a status after the
+     * response went out, so a client can read the response before the report arrives.
+     */
+    public List<Integer> awaitStatuses(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (statuses.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return List.copyOf(statuses);
+    }
+
     @Override
     public UploadOutcome clientToProxyRequest(UploadRequest request, List<TransferPart> parts) throws Exception {
         List<SeenPart> copies = new java.util.ArrayList<>();

@@ -76,7 +76,7 @@ class SquidIcapTest {
         assertThat(processor.seen.get(0).request().channel().id()).isEqualTo("icap");
         assertThat(processor.seen.get(0).request().clientAddress()).isEqualTo("127.0.0.1");
         assertThat(processor.seen.get(0).parts().get(0).text()).isEqualTo("Quarterly figures, nothing secret.\n".repeat(200));
-        assertThat(processor.statuses).containsExactly(204);
+        assertThat(processor.awaitStatuses(1)).containsExactly(204);
     }
 
     @Test
