@@ -1,58 +1,35 @@
 package io.sekisho.receive.http;
 
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.sekisho.receive.smtp.ExternalTools;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The real tools the HTTP and ICAP tests drive: curl (Debian package curl) and Squid (package
- * squid). A missing tool fails the test in CI ({@code CI=true}) and skips it, with a message,
- * anywhere else.
+ * squid), found through {@link ExternalTools#require}: a missing tool fails the test in CI
+ * ({@code CI=true}) and skips it, with a message, anywhere else.
  */
 public final class HttpTools {
     private HttpTools() {
     }
 
-    public static Path require(String tool, String debianPackage, String... candidates) {
-        for (String c : candidates) {
-            Path p = Path.of(c);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        String msg = tool + " not found (" + String.join(", ", candidates) + "): apt-get install " + debianPackage;
-        if ("true".equals(System.getenv("CI"))) {
-            fail(msg + " (required in CI)");
-        }
-        Assumptions.abort(msg);
-        return null;
-    }
-
     public static Path curl() {
-        return require("curl", "curl", "/usr/bin/curl", "/usr/local/bin/curl");
+        return ExternalTools.require("curl", "curl", "/usr/bin/curl", "/usr/local/bin/curl");
     }
 
     public static Path squid() {
-        return require("squid", "squid", "/usr/sbin/squid", "/usr/local/sbin/squid");
+        return ExternalTools.require("squid", "squid", "/usr/sbin/squid", "/usr/local/sbin/squid");
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     public static void awaitListening(int port, Process p) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -32,7 +32,7 @@ public final class Squid implements AutoCloseable {
         // Squid drops root privileges: its folder must be writable by its own user.
         Path dir = Files.createTempDirectory("sekisho-squid-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        int port = HttpTools.freePort();
+        int port = io.sekisho.receive.smtp.ExternalTools.freePort();
         Path hostsFile = null;
         if (hosts != null) {
             // In Squid's own folder: it reads the file after dropping root privileges.
