@@ -42,6 +42,8 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean closed;
     /** Set by the writer thread when a group failed, so a due checkpoint is retried calmly, not in a spin. */
     private boolean lastGroupFailed;
+    /** When a group last failed, or null once a group succeeded again (read by readiness probes). */
+    private volatile Instant lastFailure;
     private Instant lastDropReport = Instant.now();
 
     private record Pending(AuditEntry entry, CompletableFuture<Appended> done) {
@@ -127,6 +129,16 @@ public final class AuditLog implements AutoCloseable {
         return dir;
     }
 
+    /** False once {@link #close} was called. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** When the last write failed, or null when the last write succeeded (or none failed yet). */
+    public Instant lastFailure() {
+        return lastFailure;
+    }
+
     public String instance() {
         return options.instance();
     }
@@ -207,10 +219,12 @@ public final class AuditLog implements AutoCloseable {
                 group.get(i).done().complete(written.results().get(offset + i));
             }
             lastGroupFailed = false;
+            lastFailure = null;
             forward(written.lines());
             rotateIfDue();
         } catch (IOException | RuntimeException e) {
             lastGroupFailed = true;
+            lastFailure = Instant.now();
             AuditUnavailableException failure = new AuditUnavailableException(
                     "the audit log " + dir + " cannot be written: " + e.getMessage(), e);
             group.forEach(p -> p.done().completeExceptionally(failure));
