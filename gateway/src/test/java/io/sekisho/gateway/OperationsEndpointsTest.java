@@ -20,9 +20,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -176,6 +179,35 @@ class OperationsEndpointsTest {
         assertThat(body.path("checks").path("nextHop").path("detail").asText()).contains("does not accept connections");
         assertThat(body.path("checks").path("catalogue").path("ok").asBoolean()).isTrue();
         assertThat(get(r, "/healthz").statusCode()).as("alive all the same").isEqualTo(200);
+    }
+
+    @Test
+    void probesInQuickSuccessionConnectToTheNextHopOnce() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        try (ServerSocket counting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!counting.isClosed()) {
+                    try (Socket s = counting.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "counting-next-hop");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Running r = start("cached", counting.getLocalPort());
+
+            for (int i = 0; i < 5; i++) {
+                assertThat(get(r, "/readyz").statusCode()).isEqualTo(200);
+            }
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (connections.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(connections.get()).as("one connection for five probes within seconds").isEqualTo(1);
+        }
     }
 
     @Test
