@@ -214,12 +214,13 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
             ChainWriter.Group written = chain.write(entries, last);
+            // Cleared before the callers hear of it, so one that sees its record durable sees the log writable.
+            lastFailure = null;
             int offset = entries.size() - group.size() - (drops != null ? 1 : 0);
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).done().complete(written.results().get(offset + i));
             }
             lastGroupFailed = false;
-            lastFailure = null;
             forward(written.lines());
             rotateIfDue();
         } catch (IOException | RuntimeException e) {

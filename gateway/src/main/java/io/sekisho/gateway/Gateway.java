@@ -32,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -246,7 +247,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** When the last write to the audit log failed, or null when its last write succeeded. */
-    public java.time.Instant auditLastFailure() {
+    public Instant auditLastFailure() {
         return audit.lastFailure();
     }
 
