@@ -120,9 +120,36 @@ class ArchitectureTest {
 
     @Test
     void noStageDependsOnTheGateway() {
-        // The gateway assembles the stages; only the command line (the composition root) uses it.
-        noClasses().that().resideOutsideOfPackages("io.sekisho.gateway..", "io.sekisho.cli..")
+        // The gateway assembles the stages; only the command line (the composition root) and the
+        // operations endpoints around the running gateway use it.
+        noClasses().that().resideOutsideOfPackages("io.sekisho.gateway..", "io.sekisho.cli..", "io.sekisho.admin..")
                 .should().dependOnClassesThat().resideInAPackage("io.sekisho.gateway..")
+                .check(sekisho);
+    }
+
+    @Test
+    void onlyTheCommandLineStartsTheOperationsEndpoints() {
+        noClasses().that().resideOutsideOfPackages("io.sekisho.admin..", "io.sekisho.cli..")
+                .should().dependOnClassesThat().resideInAPackage("io.sekisho.admin..")
+                .check(sekisho);
+    }
+
+    @Test
+    void metricsAndTheLogBackendStayInTheAdminPackage() {
+        // Stages and the gateway measure through GatewayMetrics and log through slf4j only, so a
+        // change of metrics library or log backend touches one package.
+        noClasses().that().resideOutsideOfPackage("io.sekisho.admin..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..",
+                        "ch.qos.logback..")
+                .check(sekisho);
+    }
+
+    @Test
+    void theJdkHttpServerServesOnlyTheAdminEndpointsAndTheDemo() {
+        // Transfers are received with Netty (receive..); the JDK's server answers probes and the
+        // demo's stand-in web service, nothing on the data path.
+        noClasses().that().resideOutsideOfPackages("io.sekisho.admin..", "io.sekisho.cli..")
+                .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
                 .check(sekisho);
     }
 }

@@ -42,6 +42,8 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean closed;
     /** Set by the writer thread when a group failed, so a due checkpoint is retried calmly, not in a spin. */
     private boolean lastGroupFailed;
+    /** When a group last failed, or null once a group succeeded again (read by readiness probes). */
+    private volatile Instant lastFailure;
     private Instant lastDropReport = Instant.now();
 
     private record Pending(AuditEntry entry, CompletableFuture<Appended> done) {
@@ -127,6 +129,16 @@ public final class AuditLog implements AutoCloseable {
         return dir;
     }
 
+    /** False once {@link #close} was called. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** When the last write failed, or null when the last write succeeded (or none failed yet). */
+    public Instant lastFailure() {
+        return lastFailure;
+    }
+
     public String instance() {
         return options.instance();
     }
@@ -202,6 +214,8 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
             ChainWriter.Group written = chain.write(entries, last);
+            // Cleared before the callers hear of it, so one that sees its record durable sees the log writable.
+            lastFailure = null;
             int offset = entries.size() - group.size() - (drops != null ? 1 : 0);
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).done().complete(written.results().get(offset + i));
@@ -211,6 +225,7 @@ public final class AuditLog implements AutoCloseable {
             rotateIfDue();
         } catch (IOException | RuntimeException e) {
             lastGroupFailed = true;
+            lastFailure = Instant.now();
             AuditUnavailableException failure = new AuditUnavailableException(
                     "the audit log " + dir + " cannot be written: " + e.getMessage(), e);
             group.forEach(p -> p.done().completeExceptionally(failure));

@@ -46,6 +46,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Loopback port of the demo's upload proxy (default: 3128; 0 picks a free one).")
     int httpPort;
 
+    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "9090",
+            description = "Loopback port of the demo's operations endpoints /healthz, /readyz, /metrics "
+                    + "(default: 9090; 0 picks a free one).")
+    int adminPort;
+
     @Option(names = "--no-wait", description = "Stop after the sample mails and uploads instead of serving until Ctrl-C.")
     boolean noWait;
 
@@ -98,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         run(out, "audit", "keygen", "--key", keys.resolve("audit.key").toString(),
                 "--public-key", keys.resolve("audit.pub").toString());
         run(out, "quarantine", "keygen", "--key", keys.resolve("quarantine.key").toString());
-        return DemoGateway.run(out, data, smtpPort, httpPort, !noWait);
+        return DemoGateway.run(out, data, smtpPort, httpPort, adminPort, !noWait);
     }
 
     private int run(PrintWriter out, String... args) {

@@ -1,5 +1,7 @@
 package io.sekisho.cli;
 
+import io.sekisho.admin.AdminServer;
+import io.sekisho.admin.GatewayMeters;
 import io.sekisho.config.ConfigLoader;
 import io.sekisho.config.HostPort;
 import io.sekisho.config.SekishoConfig;
@@ -34,15 +36,24 @@ final class DemoGateway {
     private DemoGateway() {
     }
 
-    static int run(PrintWriter out, Path data, int smtpPort, int httpPort, boolean wait) throws Exception {
+    static int run(PrintWriter out, Path data, int smtpPort, int httpPort, int adminPort, boolean wait) throws Exception {
         try (DemoSink sink = new DemoSink(data.resolve("delivered"));
-             DemoOrigin origin = new DemoOrigin(data.resolve("uploaded"))) {
+             DemoOrigin origin = new DemoOrigin(data.resolve("uploaded"));
+             GatewayMeters meters = new GatewayMeters()) {
             Path configFile = data.resolve("sekisho.yaml");
-            Files.writeString(configFile, config(smtpPort, httpPort, sink.address()), StandardCharsets.UTF_8);
+            Files.writeString(configFile, config(smtpPort, httpPort, adminPort, sink.address()), StandardCharsets.UTF_8);
             SekishoConfig config = ConfigLoader.load(configFile);
-            Gateway gateway = Gateway.start(config);
+            Gateway gateway = Gateway.start(config, meters);
+            AdminServer admin;
+            try {
+                admin = AdminServer.start(config.admin().listen(), gateway, meters);
+            } catch (IOException e) {
+                gateway.close();
+                throw new UserError(e.getMessage() + " (choose another with --admin-port)");
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
+                admin.close();
                 gateway.close();
                 stopped.countDown();
             }, "demo-stop");
@@ -54,6 +65,7 @@ final class DemoGateway {
                         + sink.address().getAddress().getHostAddress() + ":" + sink.address().getPort() + " (it saves what it gets in "
                         + data.resolve("delivered") + ")");
                 out.println("  policy: " + gateway.policyDescription() + "; internal domain corp.example.co.jp");
+                out.println("  operations endpoints: " + admin.url() + "/healthz, /readyz and /metrics");
                 out.println();
                 out.println("   The company's mail server relays these mails to Sekisho:");
                 out.println();
@@ -84,6 +96,8 @@ final class DemoGateway {
                 out.println("        --attach @" + data.resolve("outgoing/orbital-workplan.txt"));
                 out.println("  ./sekisho quarantine list --config " + configFile);
                 out.println("  ./sekisho audit query " + data.resolve("audit") + " --action block");
+                out.println("  curl " + admin.url() + "/readyz");
+                out.println("  curl -s " + admin.url() + "/metrics | grep sekisho_transfers_total");
                 if (!wait) {
                     return Main.EXIT_OK;
                 }
@@ -95,6 +109,7 @@ final class DemoGateway {
                 return Main.EXIT_OK;
             } finally {
                 if (!wait) {
+                    admin.close();
                     gateway.close();
                 }
             }
@@ -124,7 +139,7 @@ final class DemoGateway {
         }
     }
 
-    private static String config(int smtpPort, int httpPort, InetSocketAddress sink) {
+    private static String config(int smtpPort, int httpPort, int adminPort, InetSocketAddress sink) {
         return """
                 # Written by `sekisho demo`; every key is explained in deploy/sekisho.yaml.
                 # Relative paths are resolved against this file's folder.
@@ -145,7 +160,9 @@ final class DemoGateway {
                   key: keys/quarantine.key
                 http:
                   listen: 127.0.0.1:%d
-                """.formatted(smtpPort, sink.getPort(), httpPort);
+                admin:
+                  listen: 127.0.0.1:%d
+                """.formatted(smtpPort, sink.getPort(), httpPort, adminPort);
     }
 
     private static List<Sample> samples(Path outgoing) throws IOException {

@@ -1,13 +1,18 @@
 package io.sekisho.cli;
 
+import io.sekisho.admin.AdminServer;
+import io.sekisho.admin.GatewayMeters;
+import io.sekisho.admin.Logging;
 import io.sekisho.config.ConfigException;
 import io.sekisho.config.ConfigLoader;
 import io.sekisho.config.SekishoConfig;
 import io.sekisho.gateway.Gateway;
 import io.sekisho.gateway.GatewayException;
+import io.sekisho.gateway.GatewayMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,8 +24,10 @@ import java.util.concurrent.CountDownLatch;
  * <p>Runs whichever channels the file configures: the SMTP relay hop ({@code smtp}), the HTTP(S)
  * forward proxy ({@code http.listen}) and the ICAP service ({@code icap}). Each inspects every
  * transfer, decides with the policy, records the decision and only then answers (see
- * {@link Gateway}). At stop the listeners close first, then idle SMTP sessions get 421 and
- * messages in hand finish (up to smtp.shutdownTimeout).
+ * {@link Gateway}). With {@code admin.listen} it also answers {@code /healthz}, {@code /readyz} and
+ * {@code /metrics} ({@link AdminServer}); it logs to stderr as {@code log.format} and
+ * {@code log.level} say. At stop the admin listener closes first (probes fail), then the
+ * listeners, then idle SMTP sessions get 421 and messages in hand finish (up to smtp.shutdownTimeout).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the gateway: the SMTP relay hop, the HTTP(S) proxy and the ICAP service, whichever the "
@@ -48,11 +55,24 @@ final class ServeCommand implements Callable<Integer> {
             throw new UserError(configFile + ":1: smtp, http, icap: none is configured: serve needs at least one "
                     + "(smtp.listen and smtp.nextHop, http.listen, or icap.listen)");
         }
+        Logging.configure(config.log());
+        GatewayMeters meters = config.admin().listen() == null ? null : new GatewayMeters();
         Gateway gateway;
         try {
-            gateway = Gateway.start(config);
+            gateway = Gateway.start(config, meters == null ? GatewayMetrics.NONE : meters);
         } catch (GatewayException e) {
+            closeMeters(meters);
             throw new UserError(configFile + ": " + e.getMessage());
+        }
+        AdminServer admin = null;
+        if (meters != null) {
+            try {
+                admin = AdminServer.start(config.admin().listen(), gateway, meters);
+            } catch (IOException e) {
+                gateway.close();
+                closeMeters(meters);
+                throw new UserError(configFile + ": " + e.getMessage());
+            }
         }
         if (gateway.smtpAddress() != null) {
             out.println("sekisho: SMTP listening on " + address(gateway.smtpAddress()) + ", relaying to "
@@ -67,18 +87,33 @@ final class ServeCommand implements Callable<Integer> {
             out.println("sekisho: ICAP listening on " + address(gateway.icapAddress()) + " (icap://"
                     + address(gateway.icapAddress()) + "/reqmod)");
         }
+        if (admin != null) {
+            out.println("sekisho: admin endpoints on " + admin.url() + " (/healthz, /readyz, /metrics)");
+        }
         out.println("sekisho: catalogue " + config.catalogue() + " (" + gateway.catalogueDocuments() + " documents), policy "
                 + gateway.policyDescription() + ", audit " + config.audit().dir() + ", quarantine " + config.quarantine().dir());
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
+        AdminServer adminServer = admin;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("sekisho: stopping");
             out.flush();
+            // Probes fail from here on, so a load balancer stops sending before the listeners close.
+            if (adminServer != null) {
+                adminServer.close();
+            }
             gateway.close();
+            closeMeters(meters);
             stopped.countDown();
         }, "sekisho-stop"));
         stopped.await();
         return Main.EXIT_OK;
+    }
+
+    private static void closeMeters(GatewayMeters meters) {
+        if (meters != null) {
+            meters.close();
+        }
     }
 
     private static String address(java.net.InetSocketAddress a) {

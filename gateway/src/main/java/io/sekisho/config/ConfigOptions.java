@@ -10,10 +10,6 @@ import java.util.List;
  * Every configuration key, declared once with its type, default and help text. The loader, error
  * messages and the completeness test of {@code deploy/sekisho.yaml} all read this table; add a
  * key here (and to {@link #ALL}) and nowhere else.
- *
- * <p>Sections reserved for later channels and stages ({@code admin})
- * are declared so that their names are known; they have no keys yet, so any key in them is
- * refused as unknown until its owner declares it.
  */
 public final class ConfigOptions {
     private ConfigOptions() {
@@ -21,7 +17,7 @@ public final class ConfigOptions {
 
     /** Every section, in documentation order. A section is present when the file names it. */
     public static final List<String> SECTIONS = List.of("", "smtp", "smtp.tls", "audit", "audit.syslog", "quarantine",
-            "http", "http.tls", "icap", "admin");
+            "http", "http.tls", "icap", "admin", "log");
 
     // ---- top level
 
@@ -231,6 +227,19 @@ public final class ConfigOptions {
     public static final Option<Path> QUARANTINE_KEY = Option.optional("quarantine.key", ValueType.PATH, null, "none",
             "AES key file for the quarantine (sekisho quarantine keygen); serve needs it.");
 
+    // ---- admin: operations endpoints; log: the gateway's own log
+
+    public static final Option<HostPort> ADMIN_LISTEN = Option.optional("admin.listen", ValueType.HOST_PORT, null,
+            "none", "Address and port of the operations endpoints (/healthz, /readyz, /metrics); none: no admin listener.");
+
+    public static final Option<String> LOG_FORMAT = Option.optional("log.format", ValueType.oneOf("text", "json"),
+            "text", "text", "How serve writes its log to stderr: text lines, or one JSON object per line (with the "
+                    + "connection and incident ids).");
+
+    public static final Option<String> LOG_LEVEL = Option.optional("log.level",
+            ValueType.oneOf("error", "warn", "info", "debug", "trace"), "info", "info",
+            "The least severe level serve logs; info has one line per decided transfer.");
+
     public static final List<Option<?>> ALL = List.of(
             CATALOGUE, POLICY, INTERNAL_DOMAINS, INSTANCE,
             SMTP_LISTEN, SMTP_NEXT_HOP, SMTP_ALLOWED_CLIENTS, SMTP_HOSTNAME,
@@ -246,7 +255,8 @@ public final class ConfigOptions {
             HTTP_LISTEN, HTTP_MAX_BODY_BYTES, HTTP_SPOOL_DIR, HTTP_INSPECTION_QUEUE, HTTP_INSPECTION_THREADS,
             HTTP_IDLE_TIMEOUT, HTTP_UPSTREAM_TIMEOUT, HTTP_INSPECTION_TIMEOUT, HTTP_USERS, HTTP_TLS_CA, HTTP_TLS_INTERCEPT,
             HTTP_TLS_PASS_THROUGH, HTTP_TLS_TRUST_STORE, HTTP_TLS_LEAF_VALIDITY, HTTP_TLS_CERT_CACHE_SIZE,
-            ICAP_LISTEN, ICAP_PREVIEW_BYTES, ICAP_MAX_CONNECTIONS);
+            ICAP_LISTEN, ICAP_PREVIEW_BYTES, ICAP_MAX_CONNECTIONS,
+            ADMIN_LISTEN, LOG_FORMAT, LOG_LEVEL);
 
     private static String localHostName() {
         try {

@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param instance        {@code instance}: this gateway's name in audit records
  * @param http            the {@code http} section ({@code listen} null when absent: ICAP shares its limits)
  * @param icap            the {@code icap} section, or null
+ * @param admin           the {@code admin} section ({@code listen} null: no operations endpoints)
+ * @param log             the {@code log} section
  */
 public record SekishoConfig(Path source, Path catalogue, Path policy, List<String> internalDomains, SmtpConfig smtp,
                             AuditConfig audit, QuarantineConfig quarantine, String instance, HttpConfig http,
-                            IcapConfig icap) {
+                            IcapConfig icap, AdminConfig admin, LogConfig log) {
     public SekishoConfig {
         Objects.requireNonNull(source, "source");
         internalDomains = List.copyOf(internalDomains);
@@ -33,6 +35,29 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
         Objects.requireNonNull(quarantine, "quarantine");
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(log, "log");
+    }
+
+    /** {@code admin.*}: the operations endpoints; {@code listen} is null when there are none. */
+    public record AdminConfig(HostPort listen) {
+    }
+
+    /**
+     * {@code log.*}: how {@code serve} logs.
+     *
+     * @param format text or json
+     * @param level  error, warn, info, debug or trace
+     */
+    public record LogConfig(String format, String level) {
+        public LogConfig {
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(level, "level");
+        }
+
+        public boolean json() {
+            return "json".equals(format);
+        }
     }
 
     /**
@@ -73,7 +98,24 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
                 new QuarantineConfig(v.get(ConfigOptions.QUARANTINE_DIR), v.get(ConfigOptions.QUARANTINE_KEY)),
                 v.get(ConfigOptions.INSTANCE), http(file, v, problems),
                 v.sectionPresent("icap") ? new IcapConfig(v.get(ConfigOptions.ICAP_LISTEN),
-                v.get(ConfigOptions.ICAP_PREVIEW_BYTES), v.get(ConfigOptions.ICAP_MAX_CONNECTIONS)) : null);
+                v.get(ConfigOptions.ICAP_PREVIEW_BYTES), v.get(ConfigOptions.ICAP_MAX_CONNECTIONS)) : null,
+                admin(file, v, problems),
+                new LogConfig(v.get(ConfigOptions.LOG_FORMAT), v.get(ConfigOptions.LOG_LEVEL)));
+    }
+
+    private static AdminConfig admin(String file, ConfigValues v, List<Problem> problems) {
+        HostPort listen = v.get(ConfigOptions.ADMIN_LISTEN);
+        if (listen != null && listen.port() != 0) {
+            // Two listeners on one port: the second would fail at start with a less helpful message.
+            for (Option<HostPort> other : List.of(ConfigOptions.SMTP_LISTEN, ConfigOptions.HTTP_LISTEN,
+                    ConfigOptions.ICAP_LISTEN)) {
+                if (v.sectionPresent(other.section()) && listen.equals(v.get(other))) {
+                    problems.add(new Problem(file, v.line(ConfigOptions.ADMIN_LISTEN), ConfigOptions.ADMIN_LISTEN.key(),
+                            "is " + other.key() + " as well: give the operations endpoints a port of their own"));
+                }
+            }
+        }
+        return new AdminConfig(listen);
     }
 
     private static HttpConfig http(String file, ConfigValues v, List<Problem> problems) {

@@ -163,7 +163,6 @@ final class WorkerProcess {
         // per second than the serial collector on Tika's allocation-heavy parsing (benchmarks/).
         command.add("-XX:+UseParallelGC");
         command.add("-Djava.awt.headless=true");
-        command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ExtractWorker.class.getName());

@@ -22,6 +22,7 @@ import io.sekisho.receive.http.HostResolver;
 import io.sekisho.receive.http.HttpProxyServer;
 import io.sekisho.receive.icap.IcapServer;
 import io.sekisho.receive.smtp.SmtpServer;
+import io.sekisho.transfer.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -73,9 +75,13 @@ public final class Gateway implements AutoCloseable {
     private final IcapServer icap;
     private final String policyDescription;
     private final int documents;
+    private final CatalogueSnapshots snapshots;
+    private final Supplier<Policy> policy;
+    private final AuditLog audit;
 
     private Gateway(SekishoConfig config, Deque<AutoCloseable> opened, SmtpServer smtp, HttpProxyServer http,
-                    IcapServer icap, String policyDescription, int documents) {
+                    IcapServer icap, String policyDescription, int documents, CatalogueSnapshots snapshots,
+                    Supplier<Policy> policy, AuditLog audit) {
         this.config = config;
         this.opened = opened;
         this.smtp = smtp;
@@ -83,15 +89,27 @@ public final class Gateway implements AutoCloseable {
         this.icap = icap;
         this.policyDescription = policyDescription;
         this.documents = documents;
+        this.snapshots = snapshots;
+        this.policy = policy;
+        this.audit = audit;
     }
 
     /** Opens every stage and starts listening; the caller closes the gateway. */
     public static Gateway start(SekishoConfig config) throws GatewayException {
-        return start(config, HostResolver.SYSTEM);
+        return start(config, GatewayMetrics.NONE);
+    }
+
+    /** The same, telling {@code metrics} of every transfer (the admin listener's /metrics). */
+    public static Gateway start(SekishoConfig config, GatewayMetrics metrics) throws GatewayException {
+        return start(config, HostResolver.SYSTEM, metrics);
     }
 
     /** The same, the proxy finding destinations with {@code resolver} (tests). */
     static Gateway start(SekishoConfig config, HostResolver resolver) throws GatewayException {
+        return start(config, resolver, GatewayMetrics.NONE);
+    }
+
+    static Gateway start(SekishoConfig config, HostResolver resolver, GatewayMetrics metrics) throws GatewayException {
         if (config.smtp() == null && config.http().listen() == null && config.icap() == null) {
             throw new GatewayException("smtp, http, icap: none is configured: the gateway needs at least one channel "
                     + "(smtp.listen and smtp.nextHop, http.listen, or icap.listen)");
@@ -142,12 +160,12 @@ public final class Gateway implements AutoCloseable {
                 if (config.smtp() != null) {
                     smtp = SmtpServer.start(config.smtp(), new InspectingMessageProcessor(new TransferInspection(
                             extractor, snapshots, policy, audit, evidence, config.smtp().inspectionTimeout(),
-                            "smtp.inspectionTimeout", pool), quarantine));
+                            "smtp.inspectionTimeout", pool, metrics), quarantine));
                     opened.push(smtp);
                 }
                 InspectingUploadProcessor uploads = new InspectingUploadProcessor(new TransferInspection(extractor,
                         snapshots, policy, audit, evidence, config.http().inspectionTimeout(), "http.inspectionTimeout",
-                        pool), quarantine);
+                        pool, metrics), quarantine);
                 if (config.http().listen() != null) {
                     http = HttpProxyServer.start(config.http(), uploads, resolver);
                     opened.push(http);
@@ -167,7 +185,7 @@ public final class Gateway implements AutoCloseable {
                     + (config.policy() == null ? " (built in)" : " (" + config.policy() + ")");
             log.info("gateway {} started: catalogue {} ({} documents), policy {}, audit {}, quarantine {}",
                     config.instance(), config.catalogue(), documents, description, auditDir, quarantineDir);
-            return new Gateway(config, opened, smtp, http, icap, description, documents);
+            return new Gateway(config, opened, smtp, http, icap, description, documents, snapshots, policy, audit);
         } catch (GatewayException | RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -201,6 +219,48 @@ public final class Gateway implements AutoCloseable {
     /** Catalogue documents at start. */
     public int catalogueDocuments() {
         return documents;
+    }
+
+    /**
+     * Catalogue documents now, in the snapshot the next transfer is inspected with (a refresh is
+     * at most {@link #CATALOGUE_REFRESH} old). Throws {@link IllegalStateException} once the
+     * catalogue is closed.
+     */
+    public int catalogueDocumentsNow() {
+        try (CatalogueSnapshots.Lease lease = snapshots.acquire()) {
+            return lease.snapshot().documentCount();
+        }
+    }
+
+    /** The policy the next transfer is decided with: its name and revision. */
+    public String policyNow() {
+        Policy p = policy.get();
+        if (p == null) {
+            throw new IllegalStateException("no policy is loaded");
+        }
+        return p.name() + " revision " + p.revision();
+    }
+
+    /** True while the audit log is open (it closes with the gateway). */
+    public boolean auditOpen() {
+        return audit.isOpen();
+    }
+
+    /** When the last write to the audit log failed, or null when its last write succeeded. */
+    public Instant auditLastFailure() {
+        return audit.lastFailure();
+    }
+
+    /**
+     * Transfers received over {@code channel} that wait for an inspection thread now, or -1 when
+     * the channel is not configured. HTTP and ICAP each have their own queue.
+     */
+    public int queued(Channel channel) {
+        return switch (channel) {
+            case SMTP -> smtp == null ? -1 : smtp.queuedMessages();
+            case HTTP -> http == null ? -1 : http.queuedRequests();
+            case ICAP -> icap == null ? -1 : icap.queuedRequests();
+        };
     }
 
     /**

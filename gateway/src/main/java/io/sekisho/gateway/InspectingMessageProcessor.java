@@ -63,7 +63,7 @@ public final class InspectingMessageProcessor implements MessageProcessor {
             List<Inspection> inspections;
             try {
                 parts = MimeParts.split(message, partsDir);
-                inspections = inspection.inspect(parts, partsDir);
+                inspections = inspection.inspect(Channel.SMTP, parts, partsDir);
             } catch (IOException e) {
                 // Not MIME we can take apart: the whole message is one part nobody could read.
                 TransferPart whole = wholeMessage(message);

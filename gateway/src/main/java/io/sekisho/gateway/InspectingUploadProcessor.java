@@ -66,7 +66,7 @@ public final class InspectingUploadProcessor implements UploadProcessor {
     public UploadOutcome clientToProxyRequest(UploadRequest request, List<TransferPart> parts) throws IOException {
         Path workDir = workDir(parts);
         try {
-            List<Inspection> inspections = inspection.inspect(parts, workDir);
+            List<Inspection> inspections = inspection.inspect(request.channel(), parts, workDir);
             // The sender is the authenticated proxy user, else the client address (what an
             // auditor can trace back to a machine), so policies and audit queries always have one.
             Transfer transfer = new Transfer(request.transferId(), request.channel(), Instant.now(), request.who(),
@@ -135,7 +135,7 @@ public final class InspectingUploadProcessor implements UploadProcessor {
         details.put("bytesUp", Long.toString(report.bytesUp()));
         details.put("bytesDown", Long.toString(report.bytesDown()));
         AuditLog audit = inspection.audit();
-        audit.appendAsync(new AdminEvent(Instant.now(), audit.instance(), AdminEvent.UNINSPECTED_TUNNEL,
+        inspection.recordAsync(new AdminEvent(Instant.now(), audit.instance(), AdminEvent.UNINSPECTED_TUNNEL,
                 r.transferId(), AdminEvent.GATEWAY, report.reason(), details)).whenComplete((done, e) -> {
                     if (e != null) {
                         log.error("[{}] uninspected tunnel {} to {} not recorded: {}", r.connectionId(),

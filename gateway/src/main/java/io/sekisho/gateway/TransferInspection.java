@@ -1,5 +1,7 @@
 package io.sekisho.gateway;
 
+import io.sekisho.audit.Appended;
+import io.sekisho.audit.AuditEntry;
 import io.sekisho.audit.AuditLog;
 import io.sekisho.audit.AuditRecord;
 import io.sekisho.audit.AuditUnavailableException;
@@ -15,10 +17,12 @@ import io.sekisho.inspect.Inspection;
 import io.sekisho.inspect.Inspector;
 import io.sekisho.match.Matcher;
 import io.sekisho.receive.http.UploadParts;
+import io.sekisho.transfer.Channel;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -29,7 +33,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -61,13 +67,21 @@ final class TransferInspection {
     private final Duration deadline;
     private final String deadlineKey;
     private final ExecutorService pool;
+    private final GatewayMetrics metrics;
+
+    TransferInspection(Extractor extractor, CatalogueSnapshots catalogue, Supplier<Policy> policy, AuditLog audit,
+                       Evidence evidence, Duration deadline, String deadlineKey, ExecutorService pool) {
+        this(extractor, catalogue, policy, audit, evidence, deadline, deadlineKey, pool, GatewayMetrics.NONE);
+    }
 
     /**
      * @param deadlineKey the configuration key of {@code deadline}, named in the audit record of
      *                    parts it cut short
+     * @param metrics     told of every inspection, decision and audit record
      */
     TransferInspection(Extractor extractor, CatalogueSnapshots catalogue, Supplier<Policy> policy, AuditLog audit,
-                       Evidence evidence, Duration deadline, String deadlineKey, ExecutorService pool) {
+                       Evidence evidence, Duration deadline, String deadlineKey, ExecutorService pool,
+                       GatewayMetrics metrics) {
         this.extractor = Objects.requireNonNull(extractor, "extractor");
         this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -76,6 +90,7 @@ final class TransferInspection {
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.deadlineKey = Objects.requireNonNull(deadlineKey, "deadlineKey");
         this.pool = Objects.requireNonNull(pool, "pool");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     AuditLog audit() {
@@ -84,7 +99,9 @@ final class TransferInspection {
 
     /** One decision for the whole transfer. */
     Decision decide(Transfer transfer, List<Inspection> inspections) {
-        return policy.get().decide(transfer, inspections);
+        Decision decision = policy.get().decide(transfer, inspections);
+        metrics.decided(transfer.channel(), decision.action());
+        return decision;
     }
 
     /**
@@ -95,26 +112,61 @@ final class TransferInspection {
     void record(Transfer transfer, List<Inspection> inspections, Decision decision) throws AuditUnavailableException {
         boolean uninspectable = inspections.stream().anyMatch(i -> !i.inspected());
         if (decision.action() != Action.ALLOW || uninspectable || !decision.simulated().isEmpty()) {
-            audit.append(AuditRecord.of(transfer, inspections, decision, audit.instance(), evidence));
+            AuditRecord record = AuditRecord.of(transfer, inspections, decision, audit.instance(), evidence);
+            long start = System.nanoTime();
+            boolean durable = false;
+            try {
+                audit.append(record);
+                durable = true;
+            } finally {
+                metrics.auditWritten(Duration.ofNanos(System.nanoTime() - start), durable);
+            }
         }
+    }
+
+    /** Records an event without waiting (event-loop callers), timed like {@link #record}. */
+    CompletableFuture<Appended> recordAsync(AuditEntry entry) {
+        long start = System.nanoTime();
+        return audit.appendAsync(entry).whenComplete((done, e) ->
+                metrics.auditWritten(Duration.ofNanos(System.nanoTime() - start), e == null));
     }
 
     /**
      * Inspects every part within the deadline; what is not done by then is timed out.
      *
+     * @param channel how the transfer arrived (for the metrics)
      * @param workDir a folder of the caller's (deleted by it) where parts get their sender's names
      */
-    List<Inspection> inspect(List<TransferPart> parts, Path workDir) {
+    List<Inspection> inspect(Channel channel, List<TransferPart> parts, Path workDir) {
+        long start = System.nanoTime();
+        List<Inspection> result = inspect(parts, workDir);
+        metrics.inspected(channel, Duration.ofNanos(System.nanoTime() - start));
+        for (Inspection i : result) {
+            if (!i.inspected()) {
+                metrics.incomplete(i.extraction().status());
+            }
+        }
+        return result;
+    }
+
+    private List<Inspection> inspect(List<TransferPart> parts, Path workDir) {
         // A slot is set once: by the inspection, or (first) by the deadline, so a part interrupted
         // at the deadline is reported as timed out rather than as the failure the interrupt causes.
         AtomicReferenceArray<Inspection> done = new AtomicReferenceArray<>(parts.size());
+        // The inspection thread logs with the ids of the thread that received the transfer.
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
         Future<?> task = pool.submit(() -> {
+            if (logContext != null) {
+                MDC.setContextMap(logContext);
+            }
             try (CatalogueSnapshots.Lease lease = catalogue.acquire()) {
                 Matcher matcher = new Matcher(lease.snapshot());
                 Inspector inspector = new Inspector(extractor, () -> matcher);
                 for (int i = 0; i < parts.size() && !Thread.currentThread().isInterrupted(); i++) {
                     done.compareAndSet(i, null, inspectPart(inspector, parts.get(i), workDir, i));
                 }
+            } finally {
+                MDC.clear();
             }
         });
         String missing = "not inspected within " + deadlineKey + " (" + deadline.toSeconds() + " s)";

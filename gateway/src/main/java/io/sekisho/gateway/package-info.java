@@ -9,7 +9,8 @@
  * a transfer and hand it to {@link io.sekisho.gateway.TransferInspection}, which inspects each
  * part within a deadline, asks the policy for one decision and records it durably; only then do
  * they answer. {@link io.sekisho.gateway.SmtpReleaseTarget} relays a released quarantined message
- * to the next hop.
+ * to the next hop. {@link io.sekisho.gateway.GatewayMetrics} is told of every inspection, decision
+ * and audit record, without the gateway knowing who measures (the admin endpoints, ADR 0010).
  *
  * <p>What it must never do: hold stage logic of its own (how text is matched, what a rule means,
  * how a reply is worded: those live in their stages and in {@code SmtpReplies}, {@code HttpReplies}

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -114,17 +115,25 @@ class CrashRecoveryTest {
                 }
             };
         };
+        AuditLog closed;
         try (AuditLog log = AuditLog.open(dir, options(), flaky)) {
+            closed = log;
             log.append(AuditFixtures.record(1));
+            assertThat(log.lastFailure()).isNull();
             full.set(true);
+            Instant beforeFailure = Instant.now();
             assertThatThrownBy(() -> log.append(AuditFixtures.record(2)))
                     .isInstanceOf(AuditUnavailableException.class).hasMessageContaining("No space left on device");
             assertThatThrownBy(() -> log.append(AuditFixtures.record(3)))
                     .isInstanceOf(AuditUnavailableException.class);
+            assertThat(log.lastFailure()).as("what readiness probes see").isAfterOrEqualTo(beforeFailure);
             full.set(false);
             // Seq 2 onwards: the records of the recovery that say which bytes were moved aside, then this one.
             assertThat(log.append(AuditFixtures.record(4)).seq()).isGreaterThan(2);
+            assertThat(log.lastFailure()).as("writable again").isNull();
+            assertThat(log.isOpen()).isTrue();
         }
+        assertThat(closed.isOpen()).isFalse();
         VerifyReport report = AuditVerifier.verify(dir, keys.getPublic(), null);
         assertThat(report.problems()).isEmpty();
         assertThat(report.notes()).anyMatch(n -> n.contains("unfinished bytes"));

@@ -16,9 +16,9 @@ class DemoCommandTest {
     void scanFindsEveryLeakAndTheGatewayStopsThemRunAfterRun() throws Exception {
         Path data = tmp.resolve("demo");
         // A second run on the same folder must work as the first did: newcomers run it twice.
-        assertThat(Cli.run("demo", "--data", data, "--smtp-port", 0, "--http-port", 0, "--no-wait").exitCode()).isZero();
+        assertThat(Cli.run("demo", "--data", data, "--smtp-port", 0, "--http-port", 0, "--admin-port", 0, "--no-wait").exitCode()).isZero();
 
-        Cli demo = Cli.run("demo", "--data", data, "--smtp-port", 0, "--http-port", 0, "--no-wait");
+        Cli demo = Cli.run("demo", "--data", data, "--smtp-port", 0, "--http-port", 0, "--admin-port", 0, "--no-wait");
 
         assertThat(demo.exitCode()).as(demo.err()).isZero();
         String out = demo.out();
@@ -52,6 +52,7 @@ class DemoCommandTest {
         try (var uploaded = java.nio.file.Files.list(data.resolve("uploaded"))) {
             assertThat(uploaded.count()).as("only the clean upload reached the web service").isEqualTo(1);
         }
+        assertThat(demo.out()).containsPattern("operations endpoints: http://127\\.0\\.0\\.1:\\d+/healthz, /readyz and /metrics");
     }
 
     private static String replyTo(String out, String mail) {

@@ -1,5 +1,7 @@
 package io.sekisho.cli;
 
+import io.sekisho.admin.Logging;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,14 +14,25 @@ class ServeCommandTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aBadConfigurationIsOneClearErrorPerProblemAndExitCode2() throws Exception {
+    @AfterEach
+    void restoreLogging() {
+        // serve applies log.level (info by default) to the whole JVM; later tests keep logback.xml's.
+        Logging.restoreDefaults();
+    }
+
+    /** {@code sekisho serve} refuses {@code yaml} with exit code 2 and exactly {@code error} after the file name. */
+    private void assertRefused(String yaml, String error) throws Exception {
         Path config = dir.resolve("sekisho.yaml");
-        Files.writeString(config, "catalogue: c\nsmtp:\n  listen: 127.0.0.1:2525\n  nextHop: 127.0.0.1:2526\n  maxRecipients: lots\n");
+        Files.writeString(config, yaml);
         Cli r = Cli.run("serve", "--config", config);
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("sekisho: " + config + ":5: smtp.maxRecipients: 'lots' is not a whole number (expected integer 1..100000)"
-                + System.lineSeparator());
+        assertThat(r.err()).isEqualTo("sekisho: " + config + error + System.lineSeparator());
+    }
+
+    @Test
+    void aBadConfigurationIsOneClearErrorPerProblemAndExitCode2() throws Exception {
+        assertRefused("catalogue: c\nsmtp:\n  listen: 127.0.0.1:2525\n  nextHop: 127.0.0.1:2526\n  maxRecipients: lots\n",
+                ":5: smtp.maxRecipients: 'lots' is not a whole number (expected integer 1..100000)");
     }
 
     @Test
@@ -29,6 +42,12 @@ class ServeCommandTest {
         Cli r = Cli.run("serve", "--config", config);
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains(config + ":1: smtp, http, icap: none is configured");
+    }
+
+    @Test
+    void aBadAdminAddressIsAnErrorWithFileAndLine() throws Exception {
+        assertRefused("catalogue: c\nhttp:\n  listen: 127.0.0.1:0\nadmin:\n  listen: 9090\n",
+                ":5: admin.listen: '9090' is not host:port (expected host:port)");
     }
 
     @Test

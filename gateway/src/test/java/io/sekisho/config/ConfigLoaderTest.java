@@ -151,13 +151,61 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void reservedSectionsAreKnownButHaveNoKeysYet() throws Exception {
+    void withoutAdminAndLogSectionsThereIsNoAdminListenerAndTextLogsAtInfo() throws Exception {
+        SekishoConfig c = ConfigLoader.load(write("catalogue: c\n"));
+        assertThat(c.admin().listen()).isNull();
+        assertThat(c.log().format()).isEqualTo("text");
+        assertThat(c.log().json()).isFalse();
+        assertThat(c.log().level()).isEqualTo("info");
+    }
+
+    @Test
+    void adminListenAndLogKeysAreTyped() throws Exception {
+        SekishoConfig c = ConfigLoader.load(write("""
+                catalogue: c
+                admin:
+                  listen: 0.0.0.0:9090
+                log:
+                  format: json
+                  level: debug
+                """));
+        assertThat(c.admin().listen()).isEqualTo(new HostPort("0.0.0.0", 9090));
+        assertThat(c.log().json()).isTrue();
+        assertThat(c.log().level()).isEqualTo("debug");
+    }
+
+    @Test
+    void aBadAdminAddressOrLogValueIsAnErrorWithFileLineAndKey() throws Exception {
         Path f = write("""
                 catalogue: c
                 admin:
-                  port: 9000
+                  listen: localhost
+                log:
+                  format: yaml
+                  level: verbose
                 """);
-        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessage(f + ":3: admin.port: unknown key");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessage(f + ":3: admin.listen: 'localhost' is not host:port (expected host:port)\n"
+                + f + ":5: log.format: 'yaml' is not one of text | json (expected text | json)\n"
+                + f + ":6: log.level: 'verbose' is not one of error | warn | info | debug | trace "
+                + "(expected error | warn | info | debug | trace)");
+        Path port = write("catalogue: c\nadmin:\n  listen: 127.0.0.1:http\n");
+        assertThatThrownBy(() -> ConfigLoader.load(port)).hasMessage(port + ":3: admin.listen: '127.0.0.1:http': "
+                + "the port is not a number (expected host:port)");
+        Path unknown = write("catalogue: c\nadmin:\n  port: 9000\n");
+        assertThatThrownBy(() -> ConfigLoader.load(unknown)).hasMessage(unknown + ":3: admin.port: unknown key");
+    }
+
+    @Test
+    void theAdminListenerCannotShareAPortWithAChannel() throws Exception {
+        Path f = write("""
+                catalogue: c
+                http:
+                  listen: 127.0.0.1:3128
+                admin:
+                  listen: 127.0.0.1:3128
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessage(f + ":5: admin.listen: is http.listen as well: "
+                + "give the operations endpoints a port of their own");
     }
 
     @Test

@@ -113,6 +113,11 @@ public final class HttpProxyServer implements AutoCloseable {
         return (InetSocketAddress) listener.localAddress();
     }
 
+    /** HTTP requests waiting for an inspection thread now. */
+    public int queuedRequests() {
+        return pool.queued();
+    }
+
     @Override
     public void close() {
         listener.close().syncUninterruptibly();

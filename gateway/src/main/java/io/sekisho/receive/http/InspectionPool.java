@@ -38,6 +38,11 @@ public final class InspectionPool implements AutoCloseable {
         }
     }
 
+    /** Tasks waiting for a thread now (the http.inspectionQueue in use). */
+    public int queued() {
+        return executor.getQueue().size();
+    }
+
     @Override
     public void close() {
         close(Duration.ofSeconds(5));

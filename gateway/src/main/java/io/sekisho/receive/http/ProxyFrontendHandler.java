@@ -26,9 +26,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.sekisho.transfer.LogFields;
 import io.sekisho.transfer.TransferPart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -379,7 +381,17 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         String auth = x.request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION);
         boolean cached = auth != null && auth.equals(verifiedAuthorization);
         EventLoop loop = ctx.channel().eventLoop();
-        if (!services.pool().submit(() -> exchangeOffLoop(x, loop, cached ? user : null, auth))) {
+        if (!services.pool().submit(() -> {
+            // Every line logged off the loop for this exchange carries the connection id (and,
+            // once the transfer has one, its incident id).
+            MDC.put(LogFields.CONNECTION_ID, connectionId);
+            try {
+                exchangeOffLoop(x, loop, cached ? user : null, auth);
+            } finally {
+                MDC.remove(LogFields.CONNECTION_ID);
+                MDC.remove(LogFields.INCIDENT_ID);
+            }
+        })) {
             log.warn("[{}] inspection queue full: 503", connectionId);
             reply(HttpReplies.tempfail("Sekisho is busy inspecting other uploads; try again shortly.", x.json),
                     x.rest == null);
@@ -401,6 +413,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             });
         }
         x.envelope = envelope(x, user);
+        MDC.put(LogFields.INCIDENT_ID, x.envelope.transferId());
         if (tunnel != null && tunnel.failure() != null) {
             loop.execute(() -> reply(HttpReplies.badGateway(x.host, tunnel.failure(), x.json), false));
             return;

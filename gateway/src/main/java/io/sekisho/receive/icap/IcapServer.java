@@ -94,6 +94,11 @@ public final class IcapServer implements AutoCloseable {
         return (InetSocketAddress) listener.localAddress();
     }
 
+    /** ICAP requests waiting for an inspection thread now. */
+    public int queuedRequests() {
+        return pool.queued();
+    }
+
     @Override
     public void close() {
         listener.close().syncUninterruptibly();

@@ -17,9 +17,11 @@ import io.sekisho.receive.http.UploadParts;
 import io.sekisho.receive.http.UploadProcessor;
 import io.sekisho.receive.http.UploadRequest;
 import io.sekisho.transfer.Channel;
+import io.sekisho.transfer.LogFields;
 import io.sekisho.transfer.TransferPart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -128,7 +130,16 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         EventLoop loop = ctx.channel().eventLoop();
         boolean queued = pool.submit(() -> {
-            ByteBuf reply = inspect(request, body, requestHead, allow204);
+            ByteBuf reply;
+            // Every line logged while this request is inspected carries both ids.
+            MDC.put(LogFields.CONNECTION_ID, connectionId);
+            MDC.put(LogFields.INCIDENT_ID, request.transferId());
+            try {
+                reply = inspect(request, body, requestHead, allow204);
+            } finally {
+                MDC.remove(LogFields.CONNECTION_ID);
+                MDC.remove(LogFields.INCIDENT_ID);
+            }
             loop.execute(() -> {
                 body.close();
                 busy = false;

@@ -1,7 +1,9 @@
 package io.sekisho.receive.smtp;
 
+import io.sekisho.transfer.LogFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +48,11 @@ public final class MessageDelivery implements AutoCloseable {
         return executor.getActiveCount() >= executor.getMaximumPoolSize() && executor.getQueue().remainingCapacity() == 0;
     }
 
+    /** Messages waiting for an inspection thread now (the smtp.inspectionQueue in use). */
+    public int queued() {
+        return executor.getQueue().size();
+    }
+
     /**
      * Queues one message; {@code onReply} is called (on an inspection thread) with the reply for the
      * client. Returns false when the queue is full: nothing was queued, nothing will be called.
@@ -61,6 +68,18 @@ public final class MessageDelivery implements AutoCloseable {
 
     SmtpReply deliver(SmtpEnvelope envelope, Path message) {
         String id = envelope.connectionId();
+        // Every line logged for this message, here and in the processor, carries both ids.
+        MDC.put(LogFields.CONNECTION_ID, id);
+        MDC.put(LogFields.INCIDENT_ID, envelope.transferId());
+        try {
+            return deliverWithIds(envelope, message, id);
+        } finally {
+            MDC.remove(LogFields.CONNECTION_ID);
+            MDC.remove(LogFields.INCIDENT_ID);
+        }
+    }
+
+    private SmtpReply deliverWithIds(SmtpEnvelope envelope, Path message, String id) {
         SmtpOutcome outcome;
         try {
             outcome = processor.process(envelope, message);

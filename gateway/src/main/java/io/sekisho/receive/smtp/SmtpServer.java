@@ -115,6 +115,11 @@ public final class SmtpServer implements AutoCloseable {
         return (InetSocketAddress) listener.localAddress();
     }
 
+    /** Messages waiting for an inspection thread now. */
+    public int queuedMessages() {
+        return delivery.queued();
+    }
+
     @Override
     public void close() {
         log.info("SMTP stopping: {} session(s) open", sessions.size());
