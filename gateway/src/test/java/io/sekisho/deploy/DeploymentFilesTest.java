@@ -4,6 +4,7 @@ import io.sekisho.config.Cidr;
 import io.sekisho.config.ConfigLoader;
 import io.sekisho.config.HostPort;
 import io.sekisho.config.SekishoConfig;
+import io.sekisho.receive.http.InterceptionCa;
 import io.sekisho.receive.smtp.ExternalTools;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -132,7 +133,12 @@ class DeploymentFilesTest {
         }
         Map<String, Object> configMap = kind(docs, "ConfigMap");
         String sekishoYaml = (String) map(configMap, "data").get("sekisho.yaml");
-        Path loaded = Files.writeString(Files.createTempDirectory("sekisho-k8s").resolve("sekisho.yaml"), sekishoYaml);
+        // The loader checks that the interception CA exists: give it one where the Secret would be.
+        Path tmp = Files.createTempDirectory("sekisho-k8s");
+        Path ca = tmp.resolve("ca");
+        InterceptionCa.create(ca, "test");
+        assertThat(sekishoYaml).contains("ca: /etc/sekisho/ca\n");
+        Path loaded = Files.writeString(tmp.resolve("sekisho.yaml"), sekishoYaml.replace("ca: /etc/sekisho/ca\n", "ca: " + ca + "\n"));
         SekishoConfig config = ConfigLoader.load(loaded);
         int admin = adminPort(loaded);
 

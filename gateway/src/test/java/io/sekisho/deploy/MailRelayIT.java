@@ -77,6 +77,18 @@ class MailRelayIT {
     }
 
     @Test
+    void dockerSeesTheGatewayHealthyAndItIsReadyWithItsNextHopUp() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!"healthy".equals(sekisho.health()) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertThat(sekisho.health()).isEqualTo("healthy");
+        var ready = sekisho.admin("/readyz");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"nextHop\":{\"ok\":true");
+    }
+
+    @Test
     void aCleanMailArrivesOnTheInternet() throws Exception {
         String queueId = submit("news@example.com", "Quarterly newsletter",
                 "Our plant in Himeji opens its doors to visitors on the first Saturday of May.", null);
@@ -102,6 +114,21 @@ class MailRelayIT {
         assertThat(show.getStdout()).contains("block").contains("FC-2024-017").contains("buyer@example.com");
         Container.ExecResult verify = sekisho.sekisho("audit", "verify", "/var/lib/sekisho/audit");
         assertThat(verify.getExitCode()).as(verify.getStdout() + verify.getStderr()).isZero();
+
+        // What operations see: the block counted for Prometheus, and a JSON log line carrying
+        // the incident id (the container logs JSON: log.format json).
+        String metrics = sekisho.admin("/metrics").body();
+        assertThat(metrics).containsPattern("sekisho_transfers_total\\{[^}]*action=\"block\"[^}]*channel=\"smtp\"[^}]*} [1-9]");
+        assertThat(sekisho.getLogs().lines().filter(l -> l.startsWith("{")).map(MailRelayIT::json))
+                .anyMatch(logged -> incident.equals(logged.path("mdc").path("incidentId").asText()));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String line) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not a JSON log line: " + line, e);
+        }
     }
 
     @Test

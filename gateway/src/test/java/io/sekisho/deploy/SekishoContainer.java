@@ -1,6 +1,8 @@
 package io.sekisho.deploy;
 
 import io.sekisho.receive.smtp.ExternalTools;
+import com.github.dockerjava.api.model.HealthCheck;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.Transferable;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,16 +68,40 @@ final class SekishoContainer extends GenericContainer<SekishoContainer> {
                 "  spoolDir: /var/spool/sekisho/http",
                 "icap:",
                 "  listen: 127.0.0.1:" + icapPort,
+                "admin:",
+                "  listen: 127.0.0.1:" + adminPort,
+                "log:",
+                "  format: json",
                 "");
 
         withNetworkMode("host");
+        // The image's own HEALTHCHECK command, told the admin port, run every second instead of
+        // every 15 s so a test need not wait for it.
+        withEnv("SEKISHO_ADMIN_PORT", String.valueOf(adminPort));
+        List<String> healthCheck = DockerClientFactory.instance().client().inspectImageCmd(getDockerImageName()).exec()
+                .getConfig().getHealthcheck().getTest();
+        withCreateContainerCmdModifier(cmd -> cmd.withHealthcheck(new HealthCheck().withTest(healthCheck)
+                .withInterval(TimeUnit.SECONDS.toNanos(1)).withTimeout(TimeUnit.SECONDS.toNanos(3))
+                .withRetries(3).withStartPeriod(0L)));
         withCopyToContainer(Transferable.of(config), "/etc/sekisho/sekisho.yaml");
         // The key file is the owner's only (0600) and copies arrive owned by root: 0644 lets the
         // image's sekisho user read this throw-away key. A real deployment mounts it owned by
         // uid 10001 (or as a Kubernetes Secret with fsGroup), see deploy/README.md.
         withCopyToContainer(MountableFile.forHostPath(key, 0644), "/etc/sekisho/quarantine.key");
         withCopyToContainer(MountableFile.forHostPath(catalogue), "/var/lib/sekisho/catalogue");
-        waitingFor(LoopbackPorts.listening(smtpPort, icapPort, httpPort));
+        waitingFor(LoopbackPorts.listening(smtpPort, icapPort, httpPort, adminPort));
+    }
+
+    /** Docker's verdict from the image's HEALTHCHECK: starting, healthy or unhealthy. */
+    String health() {
+        return getCurrentContainerInfo().getState().getHealth().getStatus();
+    }
+
+    /** GET on the operations endpoints: the status line's code and the body. */
+    java.net.http.HttpResponse<String> admin(String path) throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + adminPort + path)).timeout(java.time.Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     /** Runs the image's own {@code sekisho} command inside the running container. */

@@ -73,6 +73,15 @@ class SquidIcapIT {
     }
 
     @Test
+    void theGatewayIsAliveButNotReadyWhileItsMailNextHopIsDown() throws Exception {
+        // This gateway's smtp.nextHop is a free port nothing listens on.
+        assertThat(sekisho.admin("/healthz").statusCode()).isEqualTo(200);
+        var ready = sekisho.admin("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("\"failed\":[\"nextHop\"]");
+    }
+
+    @Test
     void aCleanUploadPassesThroughSquidIntact() throws Exception {
         Path file = Files.writeString(work.resolve("agenda.txt"), "Agenda for the visitors' day at the Himeji plant.\n");
         HttpTools.Result r = upload(squidPort, file);
