@@ -5,14 +5,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,12 +32,7 @@ class BeforeQueueFilterIT {
     @BeforeAll
     static void start() throws Exception {
         int sinkPort = ExternalTools.freePort();
-        internet = new GenericContainer<>(DeployImages.postfix())
-                .withNetworkMode("host")
-                .withEnv("SINK_LISTEN", "127.0.0.1:" + sinkPort)
-                .withCommand("sink")
-                .waitingFor(LoopbackPorts.listening(sinkPort));
-        internet.start();
+        internet = MailPeers.internet(sinkPort);
 
         int reinjectPort = ExternalTools.freePort();
         sekisho = new SekishoContainer(work, reinjectPort);
@@ -59,11 +51,7 @@ class BeforeQueueFilterIT {
 
     @AfterAll
     static void stop() {
-        for (GenericContainer<?> c : new GenericContainer<?>[] {companyMail, sekisho, internet}) {
-            if (c != null) {
-                c.stop();
-            }
-        }
+        MailPeers.stop(companyMail, sekisho, internet);
     }
 
     @Test
@@ -94,18 +82,10 @@ class BeforeQueueFilterIT {
     }
 
     private static ExternalTools.Result swaks(String to, String subject, Path attachment) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ExternalTools.swaks().toString(), "--server", "127.0.0.1:" + submissionPort,
-                "--from", "researcher@corp.example.co.jp", "--to", to, "--header", "Subject: " + subject,
-                "--body", "Our plant in Himeji opens its doors to visitors in May."));
-        if (attachment != null) {
-            cmd.addAll(List.of("--attach-type", "text/plain", "--attach", "@" + attachment));
-        }
-        return ExternalTools.run(cmd);
+        return MailPeers.swaks(submissionPort, to, subject, "Our plant in Himeji opens its doors to visitors in May.", attachment);
     }
 
     private static String sink(String recipient) throws Exception {
-        Container.ExecResult r = internet.execInContainer("sh", "-c",
-                "grep -l -F 'X-Rcpt-Args: <" + recipient + ">' /var/spool/sink/* 2>/dev/null | xargs -r cat");
-        return r.getStdout();
+        return String.join("", MailPeers.received(internet, recipient));
     }
 }

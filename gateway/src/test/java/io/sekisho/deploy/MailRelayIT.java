@@ -41,12 +41,7 @@ class MailRelayIT {
     @BeforeAll
     static void startTheMailPath() throws Exception {
         int sinkPort = ExternalTools.freePort();
-        internet = new GenericContainer<>(DeployImages.postfix())
-                .withNetworkMode("host")
-                .withEnv("SINK_LISTEN", "127.0.0.1:" + sinkPort)
-                .withCommand("sink")
-                .waitingFor(LoopbackPorts.listening(sinkPort));
-        internet.start();
+        internet = MailPeers.internet(sinkPort);
 
         sekisho = new SekishoContainer(work, sinkPort);
         sekisho.start();
@@ -63,11 +58,7 @@ class MailRelayIT {
 
     @AfterAll
     static void stop() {
-        for (GenericContainer<?> c : new GenericContainer<?>[] {companyMail, sekisho, internet}) {
-            if (c != null) {
-                c.stop();
-            }
-        }
+        MailPeers.stop(companyMail, sekisho, internet);
     }
 
     @Test
@@ -147,13 +138,7 @@ class MailRelayIT {
     }
 
     private static String submit(String to, String subject, String body, Path attachment) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(ExternalTools.swaks().toString(),
-                "--server", "127.0.0.1:" + companyPort, "--from", "researcher@corp.example.co.jp", "--to", to,
-                "--header", "Subject: " + subject, "--body", body));
-        if (attachment != null) {
-            cmd.addAll(List.of("--attach-type", "text/plain", "--attach", "@" + attachment));
-        }
-        ExternalTools.Result r = ExternalTools.run(cmd);
+        ExternalTools.Result r = MailPeers.swaks(companyPort, to, subject, body, attachment);
         assertThat(r.exitCode()).as(r.output()).isZero();
         Matcher m = QUEUED.matcher(r.output());
         assertThat(m.find()).as("the company's Postfix queued it:\n%s", r.output()).isTrue();
@@ -181,14 +166,7 @@ class MailRelayIT {
         return m.group(1);
     }
 
-    /** The messages the internet received for one recipient (smtp-sink keeps one file each). */
     private static List<String> sinkFilesFor(String recipient) throws Exception {
-        Container.ExecResult r = internet.execInContainer("sh", "-c",
-                "grep -l -F 'X-Rcpt-Args: <" + recipient + ">' /var/spool/sink/* 2>/dev/null | xargs -r cat");
-        String all = r.getStdout();
-        if (all.isEmpty()) {
-            return List.of();
-        }
-        return List.of(all.split("(?m)^(?=X-Client-Addr:)"));
+        return MailPeers.received(internet, recipient);
     }
 }
