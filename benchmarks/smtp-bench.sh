@@ -8,7 +8,8 @@
 #   bash benchmarks/smtp-bench.sh [OUTPUT.tsv]
 #
 # Needs: java 17+, Postfix (postfix, postconf, smtp-sink, smtp-source). Builds nothing.
-# Environment: CLIENTS (default 8) concurrent sessions; QUICK=1 sends a tenth of the messages.
+# Environment: CLIENTS (default 8) concurrent sessions; QUICK=1 sends a tenth of the messages;
+# MESSAGES limits the message types (default: plain-10k plain-100k plain-1m docx-10k docx-100k docx-1m).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +18,7 @@ BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
 OUT=${1:-}
 CLIENTS=${CLIENTS:-8}
 QUICK=${QUICK:-0}
+MESSAGES=${MESSAGES:-plain-10k plain-100k plain-1m docx-10k docx-100k docx-1m}
 
 for jar in "$SEKISHO_JAR" "$BENCH_JAR"; do
     if [[ ! -f $jar ]]; then
@@ -265,6 +267,7 @@ run_one() { # target port message
 log "warm-up: every message type through each target, unmeasured"
 for port in "$SEK_PORT" "$PF_PORT"; do
     for warm in plain-10k:40 docx-10k:40 plain-100k:10 docx-100k:10 plain-1m:2 docx-1m:2; do
+        [[ " $MESSAGES " == *" ${warm%%:*} "* ]] || continue
         java -cp "$BENCH_JAR" io.sekisho.benchmarks.SmtpLoad --port "$port" --file "$WORK/messages/${warm%%:*}.eml" \
             --clients "$CLIENTS" --messages "${warm##*:}" --warmup 0 --label warm-up >/dev/null || true
     done
@@ -272,7 +275,7 @@ done
 wait_for_empty_queue
 
 log "load: $(cat /proc/loadavg) on $(nproc) cores"
-for msg in plain-10k plain-100k plain-1m docx-10k docx-100k docx-1m; do
+for msg in $MESSAGES; do
     log "$msg"
     run_one direct "$SINK_PORT" "$msg"
     run_one sekisho "$SEK_PORT" "$msg"

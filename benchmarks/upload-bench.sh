@@ -8,7 +8,8 @@
 #   bash benchmarks/upload-bench.sh [OUTPUT.tsv]
 #
 # Needs: java 17+, squid. Builds nothing.
-# Environment: QUICK=1 sends a fifth of the requests; SCALE=N multiplies the request counts.
+# Environment: QUICK=1 sends a fifth of the requests; SCALE=N multiplies the request counts;
+# BODIES limits the measured bodies (default: 10k 1m 10m).
 # The last Sekisho row (10m-secret) is a check, not a measurement: its statuses must read 403.
 set -euo pipefail
 
@@ -168,6 +169,7 @@ log "load: $(cat /proc/loadavg) on $(nproc) cores"
 # body clients requests-per-client warm-up-per-client; then one client alone for the added latency
 for spec in "10k 8 100 10" "10k 1 200 20" "1m 4 10 2" "1m 1 10 2" "10m 2 4 1"; do
     read -r body clients per warm <<<"$spec"
+    [[ " ${BODIES:-10k 1m 10m} " == *" $body "* ]] || continue
     log "$body, $clients clients"
     for target in direct sekisho squid; do
         run_one "$target" "$body" "$clients" "$per" "$warm"

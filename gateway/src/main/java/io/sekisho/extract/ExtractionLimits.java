@@ -21,11 +21,15 @@ import java.util.regex.Pattern;
  * @param maxCompressionRatio      characters per byte on disk beyond which a file is a zip bomb
  * @param zipBombThresholdCharacters characters extracted before the ratio is checked
  * @param workerHeap               the -Xmx value of a worker process, e.g. {@code 512m}
- * @param workerCount              number of worker processes
+ * @param workerCount              number of worker processes; {@code auto} in the file means one per
+ *                                 core, at least {@value #MIN_AUTO_WORKERS} and at most {@value #MAX_AUTO_WORKERS}
+ * @param maxInProcessTextBytes    plain-text files up to this size are decoded in the calling process
+ *                                 instead of a worker (docs/adr/0010); 0 sends every file to a worker
  */
 public record ExtractionLimits(long maxFileBytes, int maxNestingDepth, int maxEmbeddedEntries,
                                int maxCharactersPerFile, long wallTimeMillis, long maxCompressionRatio,
-                               long zipBombThresholdCharacters, String workerHeap, int workerCount) {
+                               long zipBombThresholdCharacters, String workerHeap, int workerCount,
+                               long maxInProcessTextBytes) {
 
     static final String RESOURCE = "extraction-limits.properties";
 
@@ -38,6 +42,13 @@ public record ExtractionLimits(long maxFileBytes, int maxNestingDepth, int maxEm
     static final String ZIP_BOMB_THRESHOLD_CHARACTERS = "zip.bomb.threshold.characters";
     static final String WORKER_HEAP = "worker.heap";
     static final String WORKER_COUNT = "worker.count";
+    static final String IN_PROCESS_TEXT_MAX_BYTES = "in.process.text.max.bytes";
+
+    /** Below two, one slow file would hold up every other transfer. */
+    static final int MIN_AUTO_WORKERS = 2;
+    /** Each worker costs its heap and a JVM; beyond this, more cores are better spent matching. */
+    static final int MAX_AUTO_WORKERS = 8;
+    private static final String AUTO = "auto";
 
     private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
 
@@ -53,6 +64,7 @@ public record ExtractionLimits(long maxFileBytes, int maxNestingDepth, int maxEm
             throw new IllegalArgumentException(WORKER_HEAP + ": not a heap size like 512m: " + workerHeap);
         }
         positive(WORKER_COUNT, workerCount);
+        atLeast(IN_PROCESS_TEXT_MAX_BYTES, maxInProcessTextBytes, 0);
     }
 
     /** The checked-in limits. */
@@ -75,7 +87,7 @@ public record ExtractionLimits(long maxFileBytes, int maxNestingDepth, int maxEm
                 longValue(p, MAX_FILE_BYTES), intValue(p, MAX_NESTING_DEPTH), intValue(p, MAX_EMBEDDED_ENTRIES),
                 intValue(p, MAX_CHARACTERS_PER_FILE), longValue(p, WALL_TIME_PER_FILE_MS),
                 longValue(p, ZIP_BOMB_MAX_COMPRESSION_RATIO), longValue(p, ZIP_BOMB_THRESHOLD_CHARACTERS),
-                value(p, WORKER_HEAP), intValue(p, WORKER_COUNT));
+                value(p, WORKER_HEAP), workerCount(p), longValue(p, IN_PROCESS_TEXT_MAX_BYTES));
     }
 
     /** The limits as properties, the inverse of {@link #fromProperties}; used to hand them to workers. */
@@ -90,52 +102,76 @@ public record ExtractionLimits(long maxFileBytes, int maxNestingDepth, int maxEm
         map.put(ZIP_BOMB_THRESHOLD_CHARACTERS, Long.toString(zipBombThresholdCharacters));
         map.put(WORKER_HEAP, workerHeap);
         map.put(WORKER_COUNT, Integer.toString(workerCount));
+        map.put(IN_PROCESS_TEXT_MAX_BYTES, Long.toString(maxInProcessTextBytes));
         return map;
     }
 
     public ExtractionLimits withMaxFileBytes(long value) {
         return new ExtractionLimits(value, maxNestingDepth, maxEmbeddedEntries, maxCharactersPerFile,
-                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount);
+                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount,
+                maxInProcessTextBytes);
     }
 
     public ExtractionLimits withMaxNestingDepth(int value) {
         return new ExtractionLimits(maxFileBytes, value, maxEmbeddedEntries, maxCharactersPerFile,
-                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount);
+                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount,
+                maxInProcessTextBytes);
     }
 
     public ExtractionLimits withMaxEmbeddedEntries(int value) {
         return new ExtractionLimits(maxFileBytes, maxNestingDepth, value, maxCharactersPerFile,
-                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount);
+                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount,
+                maxInProcessTextBytes);
     }
 
     public ExtractionLimits withMaxCharactersPerFile(int value) {
         return new ExtractionLimits(maxFileBytes, maxNestingDepth, maxEmbeddedEntries, value,
-                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount);
+                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount,
+                maxInProcessTextBytes);
     }
 
     public ExtractionLimits withWallTimeMillis(long value) {
         return new ExtractionLimits(maxFileBytes, maxNestingDepth, maxEmbeddedEntries, maxCharactersPerFile,
-                value, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount);
+                value, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount,
+                maxInProcessTextBytes);
     }
 
     public ExtractionLimits withMaxCompressionRatio(long value) {
         return new ExtractionLimits(maxFileBytes, maxNestingDepth, maxEmbeddedEntries, maxCharactersPerFile,
-                wallTimeMillis, value, zipBombThresholdCharacters, workerHeap, workerCount);
+                wallTimeMillis, value, zipBombThresholdCharacters, workerHeap, workerCount,
+                maxInProcessTextBytes);
     }
 
     public ExtractionLimits withZipBombThresholdCharacters(long value) {
         return new ExtractionLimits(maxFileBytes, maxNestingDepth, maxEmbeddedEntries, maxCharactersPerFile,
-                wallTimeMillis, maxCompressionRatio, value, workerHeap, workerCount);
+                wallTimeMillis, maxCompressionRatio, value, workerHeap, workerCount,
+                maxInProcessTextBytes);
     }
 
     public ExtractionLimits withWorkerHeap(String value) {
         return new ExtractionLimits(maxFileBytes, maxNestingDepth, maxEmbeddedEntries, maxCharactersPerFile,
-                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, value, workerCount);
+                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, value, workerCount,
+                maxInProcessTextBytes);
     }
 
     public ExtractionLimits withWorkerCount(int value) {
         return new ExtractionLimits(maxFileBytes, maxNestingDepth, maxEmbeddedEntries, maxCharactersPerFile,
-                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, value);
+                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, value,
+                maxInProcessTextBytes);
+    }
+
+    public ExtractionLimits withMaxInProcessTextBytes(long value) {
+        return new ExtractionLimits(maxFileBytes, maxNestingDepth, maxEmbeddedEntries, maxCharactersPerFile,
+                wallTimeMillis, maxCompressionRatio, zipBombThresholdCharacters, workerHeap, workerCount, value);
+    }
+
+    /** A number, or {@code auto}: one worker per core, within the bounds above. */
+    private static int workerCount(Properties p) {
+        if (AUTO.equalsIgnoreCase(value(p, WORKER_COUNT))) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            return Math.max(MIN_AUTO_WORKERS, Math.min(MAX_AUTO_WORKERS, cores));
+        }
+        return intValue(p, WORKER_COUNT);
     }
 
     private static String value(Properties p, String key) {

@@ -14,6 +14,17 @@ public interface Extractor extends AutoCloseable {
 
     ExtractionResult extract(Path file);
 
+    /**
+     * As {@link #extract(Path)}, with the media type the sender declared. The declared type never
+     * decides how the file is parsed (the content does); an implementation may use its charset to
+     * decode text whose bytes prove that charset.
+     *
+     * @param declaredType e.g. {@code text/plain; charset=iso-2022-jp}, or null
+     */
+    default ExtractionResult extract(Path file, String declaredType) {
+        return extract(file);
+    }
+
     @Override
     void close();
 }

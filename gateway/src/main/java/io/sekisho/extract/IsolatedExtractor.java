@@ -15,6 +15,10 @@ import java.util.concurrent.Semaphore;
  * <p>At most {@link ExtractionLimits#workerCount()} files are extracted at once, one per
  * worker; further callers wait. Workers start on first use and are reused until they time out
  * or die, when a fresh one replaces them on the next call.
+ *
+ * <p>Small plain-text files, which need no parser, are decoded in this process instead
+ * ({@link PlainTextExtraction}, docs/adr/0010): a subject line or a short text body no longer
+ * waits for a worker and pays a process round trip.
  */
 public final class IsolatedExtractor implements Extractor {
 
@@ -22,6 +26,7 @@ public final class IsolatedExtractor implements Extractor {
     private static final long STARTUP_MILLIS = 60_000;
 
     private final ExtractionLimits limits;
+    private final PlainTextExtraction plainText;
     private final Semaphore permits;
     private final Deque<WorkerProcess> idle = new ArrayDeque<>();
     private final Set<WorkerProcess> running = ConcurrentHashMap.newKeySet();
@@ -33,6 +38,7 @@ public final class IsolatedExtractor implements Extractor {
 
     public IsolatedExtractor(ExtractionLimits limits) {
         this.limits = limits;
+        this.plainText = new PlainTextExtraction(limits);
         this.permits = new Semaphore(limits.workerCount(), true);
     }
 
@@ -42,8 +48,17 @@ public final class IsolatedExtractor implements Extractor {
 
     @Override
     public ExtractionResult extract(Path file) {
+        return extract(file, null);
+    }
+
+    @Override
+    public ExtractionResult extract(Path file, String declaredType) {
         if (closed) {
             throw new IllegalStateException("extractor is closed");
+        }
+        ExtractionResult text = plainText.extract(file, declaredType);
+        if (text != null) {
+            return text;
         }
         try {
             permits.acquire();

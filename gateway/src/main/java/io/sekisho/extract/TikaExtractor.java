@@ -64,14 +64,19 @@ public final class TikaExtractor implements Extractor {
             return unreadable(e);
         }
         if (size == 0) {
-            return ExtractionResult.of(List.of(
-                    new ExtractedPart(name, "application/octet-stream", 0, ExtractionStatus.COMPLETE, "empty", "")));
+            return empty(name);
         }
         if (size > limits.maxFileBytes()) {
             return ExtractionResult.of(List.of(new ExtractedPart(name, "application/octet-stream", size,
                     ExtractionStatus.TRUNCATED, "too large: " + size + " bytes, limit " + limits.maxFileBytes(), "")));
         }
         return parse(file, name, size);
+    }
+
+    /** An empty file: complete, nothing to parse. */
+    static ExtractionResult empty(String name) {
+        return ExtractionResult.of(List.of(
+                new ExtractedPart(name, "application/octet-stream", 0, ExtractionStatus.COMPLETE, "empty", "")));
     }
 
     private ExtractionResult parse(Path file, String name, long size) {

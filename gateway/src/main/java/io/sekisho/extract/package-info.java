@@ -11,7 +11,8 @@
  *
  * <p>What it must never do: pass content it did not see as clean (encrypted, truncated,
  * unsupported, corrupt and timed-out parts are always reported, never silently skipped); let a
- * hostile file take the gateway down (parse untrusted bytes in the gateway's own JVM); throw for
+ * hostile file take the gateway down (parse untrusted bytes in the gateway's own JVM: only magic
+ * detection and charset decoding of small text run there); throw for
  * anything about a file's content; hold keys, credentials or anything besides the file it reads.
  * Apache Tika is used in this package only; no other package imports it.
  */

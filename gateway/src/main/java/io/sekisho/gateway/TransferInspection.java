@@ -209,7 +209,7 @@ final class TransferInspection {
         try {
             if (UploadParts.TRUNCATED.equals(part.uninspectable())) {
                 // The start is all there is: what it matches counts, and the rest is not seen.
-                Inspection start = inspector.inspect(part.name(), named(part, workDir, index));
+                Inspection start = inspector.inspect(part.name(), named(part, workDir, index), part.declaredType());
                 ExtractionResult r = start.extraction();
                 return new Inspection(start.name(), new ExtractionResult(r.status().worst(ExtractionStatus.TRUNCATED),
                         "longer than http.maxBodyBytes: only the first " + part.size() + " bytes were inspected",
@@ -218,7 +218,7 @@ final class TransferInspection {
             if (!part.inspectable()) {
                 return uninspected(part, status(part.uninspectable()), describe(part.uninspectable()));
             }
-            return inspector.inspect(part.name(), named(part, workDir, index));
+            return inspector.inspect(part.name(), named(part, workDir, index), part.declaredType());
         } catch (ExtractionUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -27,7 +27,12 @@ public final class Inspector {
     }
 
     public Inspection inspect(String name, Path file) {
-        ExtractionResult extraction = extractor.extract(file);
+        return inspect(name, file, null);
+    }
+
+    /** @param declaredType the media type the sender declared, or null (see {@link Extractor#extract(Path, String)}) */
+    public Inspection inspect(String name, Path file, String declaredType) {
+        ExtractionResult extraction = extractor.extract(file, declaredType);
         // Parts that failed still contribute whatever text they produced: a truncated part's
         // first megabytes can hold the excerpt, and the policy sees both facts.
         List<Match> matches = matchers.get().match(extraction.parts());

@@ -21,7 +21,20 @@ class ExtractionLimitsTest {
         assertThat(limits.maxCompressionRatio()).isEqualTo(100);
         assertThat(limits.zipBombThresholdCharacters()).isEqualTo(1_000_000);
         assertThat(limits.workerHeap()).isEqualTo("512m");
-        assertThat(limits.workerCount()).isEqualTo(2);
+        assertThat(limits.workerCount()).as("auto: one per core, 2 to 8")
+                .isEqualTo(Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors())));
+        assertThat(limits.maxInProcessTextBytes()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void takesANumberOfWorkersAsWellAsAuto() {
+        Properties properties = defaultsAsProperties();
+        properties.setProperty("worker.count", "5");
+
+        assertThat(ExtractionLimits.fromProperties(properties).workerCount()).isEqualTo(5);
+        properties.setProperty("worker.count", "several");
+        assertThatThrownBy(() -> ExtractionLimits.fromProperties(properties))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("worker.count: not a whole number: several");
     }
 
     @Test
@@ -56,6 +69,7 @@ class ExtractionLimitsTest {
         ExtractionLimits limits = ExtractionLimits.defaults();
 
         assertThatThrownBy(() -> limits.withWorkerCount(0)).hasMessageStartingWith("worker.count:");
+        assertThatThrownBy(() -> limits.withMaxInProcessTextBytes(-1)).hasMessageStartingWith("in.process.text.max.bytes:");
         assertThatThrownBy(() -> limits.withWorkerHeap("lots")).hasMessageStartingWith("worker.heap:");
         assertThatThrownBy(() -> limits.withMaxCompressionRatio(-1))
                 .hasMessageStartingWith("zip.bomb.max.compression.ratio:");

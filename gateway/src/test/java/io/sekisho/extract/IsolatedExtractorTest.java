@@ -63,7 +63,7 @@ class IsolatedExtractorTest {
     void reportsAParserThatLoopsForeverAsTimedOutAndTheNextFileExtracts() throws IOException {
         Path hostile = hostile("loop.bin", "SEKISHO-HOSTILE-LOOP");
         // A warm worker, so that the time measured is the file's and not a JVM start-up.
-        assertExtractsCompletely(Formats.txt(LATIN, dir), LATIN);
+        assertExtractsCompletely(Formats.docx(LATIN, dir), LATIN);
         long started = System.nanoTime();
 
         ExtractionResult result = isolated.extract(hostile);
@@ -147,8 +147,10 @@ class IsolatedExtractorTest {
     @Test
     void aWorkerThatCannotStartIsReportedAsUnavailableNotAsABadFile() throws Exception {
         Path file = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("sekisho", ".txt"), "hello");
-        // A heap too small for any JVM: the worker process exits at once, whatever the file.
-        try (IsolatedExtractor broken = new IsolatedExtractor(ExtractionLimits.defaults().withWorkerHeap("1k"))) {
+        // A heap too small for any JVM: the worker process exits at once, whatever the file (and
+        // no file is decoded in process, so even this text needs a worker).
+        try (IsolatedExtractor broken = new IsolatedExtractor(ExtractionLimits.defaults().withWorkerHeap("1k")
+                .withMaxInProcessTextBytes(0))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.extract(file))
                     .isInstanceOf(ExtractionUnavailableException.class)
                     .hasMessageContaining("no extraction worker could be started");

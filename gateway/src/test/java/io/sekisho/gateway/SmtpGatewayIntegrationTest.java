@@ -166,6 +166,35 @@ class SmtpGatewayIntegrationTest {
     }
 
     @Test
+    void secretExcerptInAPlainTextBodyIsRefused() throws Exception {
+        Gateway g = gateway("plain");
+        String out = swaks(g, "plain@corp.example.co.jp", "buyer@example.com",
+                "--body", "Notes from the meeting.\n" + fixture.excerpt(SECRET, 11, 11));
+
+        assertThat(out).contains("<** 550 5.7.1 Message refused");
+        assertThat(sinkMessagesFrom(sink, "plain@corp.example.co.jp")).isEmpty();
+        assertThat(auditRecords(g, "plain@corp.example.co.jp")).singleElement().satisfies(r -> {
+            assertThat(r.path("rule").asText()).isEqualTo("secret-excerpt-external");
+            assertThat(r.path("matches").get(0).path("documentId").asText()).isEqualTo("LCD-ALN-0032-alignment-layer");
+        });
+    }
+
+    @Test
+    void zipLabelledTextPlainCarryingASecretIsStillOpenedAndRefused() throws Exception {
+        Gateway g = gateway("labelled");
+        Path zip = Files.write(tmp.resolve("notes.txt"), Formats.zipBytes("inner.txt",
+                fixture.excerpt(SECRET, 11, 11).getBytes(StandardCharsets.UTF_8)));
+        String out = swaks(g, "labelled@corp.example.co.jp", "buyer@example.com", "--body", "See the notes.",
+                "--attach-type", "text/plain", "--attach-name", "notes.txt", "--attach", "@" + zip);
+
+        assertThat(out).contains("<** 550 5.7.1 Message refused");
+        assertThat(auditRecords(g, "labelled@corp.example.co.jp")).singleElement().satisfies(r -> {
+            assertThat(r.path("rule").asText()).isEqualTo("secret-excerpt-external");
+            assertThat(r.path("matches").get(0).path("part").asText()).isEqualTo("notes.txt");
+        });
+    }
+
+    @Test
     void secretExcerptToInternalRecipientIsDeliveredAndLogged() throws Exception {
         Gateway g = gateway("internal");
         String out = swaks(g, "internal@corp.example.co.jp", "hanako@lab.corp.example.co.jp",

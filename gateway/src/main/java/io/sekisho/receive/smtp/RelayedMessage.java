@@ -1,6 +1,5 @@
 package io.sekisho.receive.smtp;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,57 +24,108 @@ final class RelayedMessage {
 
     /** Writes the DATA content and the end-of-data line; returns the bytes written. */
     static long writeTo(OutputStream out, String inspectedHeader, Path message) throws IOException {
-        long written = 0;
         byte[] ours = (HEADER + ": " + inspectedHeader + "\r\n").getBytes(StandardCharsets.UTF_8);
         out.write(ours);
-        written += ours.length;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(message), 64 * 1024)) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
-            boolean inHeader = true;
-            boolean skipping = false;
-            while (readLine(in, line)) {
-                byte[] bytes = line.toByteArray();
-                if (inHeader) {
-                    if (isBlank(bytes)) {
-                        inHeader = false;
-                        skipping = false;
-                    } else if (skipping && (bytes[0] == ' ' || bytes[0] == '\t')) {
-                        continue;
-                    } else {
-                        skipping = isOurHeader(bytes);
-                        if (skipping) {
-                            continue;
-                        }
-                    }
-                }
-                if (bytes.length > 0 && bytes[0] == '.') {
-                    out.write('.');
-                    written++;
-                }
-                out.write(bytes);
-                written += bytes.length;
-                if (bytes[bytes.length - 1] != '\n') {
-                    // Cannot happen for a spooled message; keeps the end of data on a line of its own.
-                    out.write('\r');
-                    out.write('\n');
-                }
+        Copy copy = new Copy(out);
+        copy.written = ours.length;
+        try (InputStream in = Files.newInputStream(message)) {
+            // Whole buffers, not single bytes: the body is most of a message and is copied as it is,
+            // but for dot-stuffing, so it is scanned, never copied a byte at a time.
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                copy.chunk(buffer, n);
             }
         }
+        copy.end();
         out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
-        return written;
+        return copy.written;
     }
 
-    /** Reads one line with its line end into {@code line}; false at end of input with nothing read. */
-    private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
-        line.reset();
-        int b;
-        while ((b = in.read()) >= 0) {
-            line.write(b);
-            if (b == '\n') {
-                return true;
+    /** The state of one copy: header lines are collected whole (to drop ours), the body streams. */
+    private static final class Copy {
+        private final OutputStream out;
+        private final ByteArrayOutputStream headerLine = new ByteArrayOutputStream(1024);
+        private boolean inHeader = true;
+        private boolean skipping;
+        private boolean lineStart = true;
+        private long written;
+
+        Copy(OutputStream out) {
+            this.out = out;
+        }
+
+        void chunk(byte[] buffer, int length) throws IOException {
+            int i = 0;
+            while (inHeader && i < length) {
+                int newline = indexOf(buffer, i, length, (byte) '\n');
+                int stop = newline < 0 ? length : newline + 1;
+                headerLine.write(buffer, i, stop - i);
+                i = stop;
+                if (newline >= 0) {
+                    headerLine();
+                }
+            }
+            if (i < length) {
+                body(buffer, i, length);
             }
         }
-        return line.size() > 0;
+
+        private void headerLine() throws IOException {
+            byte[] line = headerLine.toByteArray();
+            headerLine.reset();
+            if (isBlank(line)) {
+                inHeader = false;
+            } else if (skipping && (line[0] == ' ' || line[0] == '\t')) {
+                return;
+            } else {
+                skipping = isOurHeader(line);
+                if (skipping) {
+                    return;
+                }
+            }
+            body(line, 0, line.length);
+        }
+
+        /** Copies bytes as they are, but for a second dot before every line that starts with one. */
+        private void body(byte[] bytes, int from, int to) throws IOException {
+            int pending = from;
+            for (int i = from; i < to; i++) {
+                if (lineStart && bytes[i] == '.') {
+                    out.write(bytes, pending, i - pending);
+                    out.write('.');
+                    written++;
+                    pending = i;
+                }
+                lineStart = bytes[i] == '\n';
+            }
+            out.write(bytes, pending, to - pending);
+            written += to - from;
+        }
+
+        /** Cannot happen for a spooled message; keeps the end of data on a line of its own. */
+        void end() throws IOException {
+            if (headerLine.size() > 0) {
+                byte[] line = headerLine.toByteArray();
+                headerLine.reset();
+                if (!(skipping && (line[0] == ' ' || line[0] == '\t')) && !isOurHeader(line)) {
+                    body(line, 0, line.length);
+                }
+            }
+            if (!lineStart) {
+                out.write('\r');
+                out.write('\n');
+                lineStart = true;
+            }
+        }
+    }
+
+    private static int indexOf(byte[] bytes, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean isBlank(byte[] line) {

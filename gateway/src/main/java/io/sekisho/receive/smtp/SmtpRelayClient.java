@@ -60,6 +60,10 @@ public final class SmtpRelayClient implements NextHop {
                 return new NextHopResult(NextHopResult.Kind.UNREACHABLE, stage, 0, null, e.toString());
             }
             socket.setSoTimeout(millis);
+            // Every command and the message are flushed whole; Nagle's algorithm would only hold back
+            // the last segment of a message larger than the buffer until the next hop's delayed ACK
+            // (about 40 ms per message over 64 KiB).
+            socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
 
