@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * @param workerCount              number of worker processes; {@code auto} in the file means one per
  *                                 core, at least {@value #MIN_AUTO_WORKERS} and at most {@value #MAX_AUTO_WORKERS}
  * @param maxInProcessTextBytes    plain-text files up to this size are decoded in the calling process
- *                                 instead of a worker (docs/adr/0010); 0 sends every file to a worker
+ *                                 instead of a worker (docs/adr/0011); 0 sends every file to a worker
  */
 public record ExtractionLimits(long maxFileBytes, int maxNestingDepth, int maxEmbeddedEntries,
                                int maxCharactersPerFile, long wallTimeMillis, long maxCompressionRatio,

@@ -17,7 +17,7 @@ import java.util.concurrent.Semaphore;
  * or die, when a fresh one replaces them on the next call.
  *
  * <p>Small plain-text files, which need no parser, are decoded in this process instead
- * ({@link PlainTextExtraction}, docs/adr/0010): a subject line or a short text body no longer
+ * ({@link PlainTextExtraction}, docs/adr/0011): a subject line or a short text body no longer
  * waits for a worker and pays a process round trip.
  */
 public final class IsolatedExtractor implements Extractor {

@@ -25,7 +25,7 @@ import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
 
 /**
- * Extracts small plain-text files in this process, without a parser (docs/adr/0010): what a
+ * Extracts small plain-text files in this process, without a parser (docs/adr/0011): what a
  * worker would do with them is decode the bytes, and a round trip to a worker costs far more than
  * that.
  *
