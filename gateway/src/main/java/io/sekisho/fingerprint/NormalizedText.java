@@ -1,26 +1,28 @@
 package io.sekisho.fingerprint;
 
+import java.util.Arrays;
+
 /**
- * Text after {@link TextNormalizer}: only case-folded letters, digits and combining marks, each
- * char remembering which range of the original text produced it, so a match found here can be
+ * Text after {@link TextNormalizer}: only case-folded letters, digits and combining marks. Every
+ * char can name the range of the original text that produced it, so a match found here can be
  * shown where it is in the original.
  */
 public final class NormalizedText {
 
-    // Package-private arrays: the winnower reads chars directly instead of via charAt.
+    // Package-private: the winnower reads chars directly instead of via charAt.
     final char[] chars;
-    final int[] sourceStarts;
     final int length;
-    // Sparse: ends of the chars whose source range is not exactly one char, by ascending index.
-    private final int[] wideIndex;
-    private final int[] wideEnd;
+    private final String source;
+    // Points (source index, normalised length so far) from which normalising again gives the rest.
+    private final int[] checkpointSources;
+    private final int[] checkpointOutputs;
 
-    NormalizedText(char[] chars, int[] sourceStarts, int length, int[] wideIndex, int[] wideEnd) {
+    NormalizedText(String source, char[] chars, int length, int[] checkpointSources, int[] checkpointOutputs) {
+        this.source = source;
         this.chars = chars;
-        this.sourceStarts = sourceStarts;
         this.length = length;
-        this.wideIndex = wideIndex;
-        this.wideEnd = wideEnd;
+        this.checkpointSources = checkpointSources;
+        this.checkpointOutputs = checkpointOutputs;
     }
 
     public int length() {
@@ -34,15 +36,30 @@ public final class NormalizedText {
 
     /** Start (inclusive) of the original text range that produced normalised char {@code i}. */
     public int sourceStart(int i) {
-        checkIndex(i);
-        return sourceStarts[i];
+        return (int) (range(i) >>> 32);
     }
 
     /** End (exclusive) of the original text range that produced normalised char {@code i}. */
     public int sourceEnd(int i) {
+        return (int) range(i);
+    }
+
+    /**
+     * Offsets are not stored per char (that would cost more than normalising): they are found again
+     * from the last checkpoint at or before {@code i}, a few thousand source chars at most.
+     */
+    private long range(int i) {
         checkIndex(i);
-        int at = java.util.Arrays.binarySearch(wideIndex, i);
-        return at >= 0 ? wideEnd[at] : sourceStarts[i] + 1;
+        int at = Arrays.binarySearch(checkpointOutputs, i);
+        if (at < 0) {
+            at = -at - 2;
+        } else {
+            // Several checkpoints may share an output length (dropped text between them): take the last.
+            while (at + 1 < checkpointOutputs.length && checkpointOutputs[at + 1] == i) {
+                at++;
+            }
+        }
+        return TextNormalizer.locate(source, checkpointSources[at], checkpointOutputs[at], i);
     }
 
     private void checkIndex(int i) {

@@ -28,20 +28,51 @@ class SharedPassageProperties {
         assertSharedPassageFound(new Random(seed), true);
     }
 
+    /** Chars chosen to hit every path: table chars, marks, expansions, half-width kana, jamo, surrogates. */
+    private static final String[] ALPHABET = {"a", "Z", "5", " ", ".", "e", "\u0301", "\u0308", "ß", "ẞ", "ﬁ", "Ａ",
+        "１", "ｶ", "ﾞ", "ﾟ", "ﾊ", "か", "\u3099", "カ", "機", "、", "Ⅻ", "①", "²", "İ", "Σ", "ς", "한", "\u1100", "\u1161",
+        "\u11A8", "\uD835\uDC00", "\u00AD", "\u200B", "\u2014", "\u201C", "Å", "\u212B", "ĳ", "ſ", "Ω", "\u2126",
+        "ﾃ", "ｰ", "㌀", "\u0327", "c", "\t", "\n", "=", "<", "\u0338", "゛", "\u1FED", "\u0F73", "\uD834\uDD65",
+        "\u0BBE", "\u0B92", "я", "Ё"};
+
     /** The fast, segmenting implementation must equal the definition: whole-text NFKC, fold, filter. */
     @Property(tries = 500)
     void normaliserEqualsWholeTextDefinition(@ForAll long seed) {
         Random random = new Random(seed);
-        String[] alphabet = {"a", "Z", "5", " ", ".", "e", "\u0301", "\u0308", "ß", "ẞ", "ﬁ", "Ａ", "１", "ｶ", "ﾞ",
-            "ﾟ", "ﾊ", "か", "\u3099", "カ", "機", "、", "Ⅻ", "①", "²", "İ", "Σ", "ς", "한", "\u1100", "\u1161",
-            "\u11A8", "\uD835\uDC00", "\u00AD", "\u200B", "\u2014", "\u201C", "Å", "\u212B", "ĳ", "ſ", "Ω", "\u2126",
-            "ﾃ", "ｰ", "㌀", "\u0327", "c", "\t", "\n"};
-        StringBuilder text = new StringBuilder();
-        int length = random.nextInt(60);
-        for (int i = 0; i < length; i++) {
-            text.append(alphabet[random.nextInt(alphabet.length)]);
+        String text = randomMix(random, random.nextInt(60));
+        assertThat(TextNormalizer.normalize(text).toString()).isEqualTo(definition(text));
+    }
+
+    /**
+     * Offsets are found again from checkpoints a few thousand chars apart, so texts here are long.
+     * The range of char i must be a whole combining sequence: the text before it normalises to
+     * exactly the chars before that sequence's output, and the range itself produces char i.
+     */
+    @Property(tries = 15)
+    void everyCharMapsBackToTheSequenceThatProducedIt(@ForAll long seed) {
+        Random random = new Random(seed);
+        String text = randomMix(random, 2_000 + random.nextInt(10_000));
+        NormalizedText normalized = TextNormalizer.normalize(text);
+        String all = normalized.toString();
+        for (int sample = 0; sample < 25 && all.length() > 0; sample++) {
+            int i = sample == 0 ? all.length() - 1 : random.nextInt(all.length());
+            int start = normalized.sourceStart(i);
+            int end = normalized.sourceEnd(i);
+            String before = definition(text.substring(0, start));
+            String produced = definition(text.substring(start, end));
+            assertThat(i - before.length()).as("char %d from [%d, %d)", i, start, end)
+                    .isBetween(0, produced.length() - 1);
+            assertThat(produced.charAt(i - before.length())).isEqualTo(all.charAt(i));
+            assertThat(all).startsWith(before + produced);
         }
-        assertThat(TextNormalizer.normalize(text).toString()).isEqualTo(definition(text.toString()));
+    }
+
+    private static String randomMix(Random random, int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return text.toString();
     }
 
     private static String definition(String text) {
