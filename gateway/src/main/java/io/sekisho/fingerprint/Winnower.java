@@ -26,6 +26,9 @@ public final class Winnower {
     /** Odd, so multiplication is invertible mod 2^64; the golden-ratio constant spreads bits well. */
     private static final long BASE = 0x9E3779B97F4A7C15L;
 
+    /** Grams per inner loop: room for this many selections is ensured before each. */
+    private static final int CHUNK = 4096;
+
     private final FingerprintScheme scheme;
     /** {@code B^(k+1)}: the weight of the char leaving the gram, before the shift. */
     private final long leaving;
@@ -58,8 +61,10 @@ public final class Winnower {
         char[] c = text.chars;
         long leaving = this.leaving;
         int grams = n - k + 1;
-        // Expected density of robust winnowing is 2 / (w + 1); the slack avoids most regrowth.
-        int capacity = 2 * grams / (w + 1) + 64;
+        // Grams are winnowed in chunks; before each, the arrays must hold one selection per gram of
+        // it. Expected density of robust winnowing is 2 / (w + 1), so this rarely needs to grow.
+        int chunk = Math.min(grams, CHUNK);
+        int capacity = 2 * grams / (w + 1) + chunk + 16;
         long[] hashes = new long[capacity];
         int[] positions = new int[capacity];
         int size = 0;
@@ -91,14 +96,14 @@ public final class Winnower {
         size++;
         int g = first;
         while (g < grams) {
-            if (hashes.length - size < 64) {
-                hashes = Arrays.copyOf(hashes, hashes.length * 2);
+            int end = Math.min(grams, g + chunk);
+            if (hashes.length - size < end - g) {
+                hashes = Arrays.copyOf(hashes, Math.max(hashes.length * 2, size + chunk));
                 positions = Arrays.copyOf(positions, hashes.length);
             }
             // A gram records at most one selection, so the arrays cannot overflow before `end`:
             // the inner loop needs no capacity test and contains no call, which lets the JIT
             // compile it far tighter (measured: about 1.5x faster).
-            int end = Math.min(grams, g + hashes.length - size);
             for (; g < end; g++) {
                 h = (h + c[g + k - 1]) * BASE - c[g - 1] * leaving;
                 ring[g & (ring.length - 1)] = h;
