@@ -3,11 +3,14 @@ package io.sekisho.fingerprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * The promise the whole matcher rests on: a shared passage of at least the guarantee length is
@@ -64,6 +67,44 @@ class SharedPassageProperties {
                     .isBetween(0, produced.length() - 1);
             assertThat(produced.charAt(i - before.length())).isEqualTo(all.charAt(i));
             assertThat(all).startsWith(before + produced);
+        }
+    }
+
+    /**
+     * The normaliser's table is filled lazily, by whichever thread first meets a block of chars,
+     * without locks: threads normalising text from all over the BMP at once must still all get the
+     * definition's output.
+     */
+    @Test
+    void threadsFillingTheTableAtOnceAllGetTheDefinition() throws Exception {
+        int threads = 4;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seed = t;
+                results.add(pool.submit(() -> {
+                    Random random = new Random(seed);
+                    int texts = 0;
+                    for (; texts < 20; texts++) {
+                        StringBuilder text = new StringBuilder();
+                        while (text.length() < 3_000) {
+                            char c = (char) random.nextInt(0x10000);
+                            if (!Character.isSurrogate(c)) {
+                                text.append(c);
+                            }
+                        }
+                        String s = text.toString();
+                        assertThat(TextNormalizer.normalize(s).toString()).isEqualTo(definition(s));
+                    }
+                    return texts;
+                }));
+            }
+            for (var result : results) {
+                assertThat(result.get()).isEqualTo(20);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
