@@ -13,16 +13,15 @@ public final class NormalizedText {
     final char[] chars;
     final int length;
     private final String source;
-    // Points (source index, normalised length so far) from which normalising again gives the rest.
-    private final int[] checkpointSources;
-    private final int[] checkpointOutputs;
+    // Points from which normalising again gives the rest, ascending: (normalised length so far << 32)
+    // | source index.
+    private final long[] checkpoints;
 
-    NormalizedText(String source, char[] chars, int length, int[] checkpointSources, int[] checkpointOutputs) {
+    NormalizedText(String source, char[] chars, int length, long[] checkpoints) {
         this.source = source;
         this.chars = chars;
         this.length = length;
-        this.checkpointSources = checkpointSources;
-        this.checkpointOutputs = checkpointOutputs;
+        this.checkpoints = checkpoints;
     }
 
     public int length() {
@@ -50,16 +49,11 @@ public final class NormalizedText {
      */
     private long range(int i) {
         checkIndex(i);
-        int at = Arrays.binarySearch(checkpointOutputs, i);
-        if (at < 0) {
-            at = -at - 2;
-        } else {
-            // Several checkpoints may share an output length (dropped text between them): take the last.
-            while (at + 1 < checkpointOutputs.length && checkpointOutputs[at + 1] == i) {
-                at++;
-            }
-        }
-        return TextNormalizer.locate(source, checkpointSources[at], checkpointOutputs[at], i);
+        // The last checkpoint whose output length is at most i: source indexes never reach
+        // 0xFFFFFFFF, so the key is never found and the insertion point lies just after it.
+        int at = -Arrays.binarySearch(checkpoints, ((long) i << 32) | 0xFFFFFFFFL) - 2;
+        long checkpoint = checkpoints[at];
+        return TextNormalizer.locate(source, (int) checkpoint, (int) (checkpoint >>> 32), i);
     }
 
     private void checkIndex(int i) {

@@ -65,7 +65,7 @@ public final class TextNormalizer {
             }
             i = sequenceAt(s, i, out, checkpoints);
         }
-        return new NormalizedText(s, out.chars, out.length, checkpoints.sources(), checkpoints.outputs());
+        return new NormalizedText(s, out.chars, out.length, checkpoints.toArray());
     }
 
     /** A copy of {@code text[start, end)}. */
@@ -319,37 +319,31 @@ public final class TextNormalizer {
         }
     }
 
-    /** Pairs (source index, output length) at points where the output so far is final. */
+    /**
+     * Points where the output so far is final, each {@code (output length << 32) | source index}:
+     * both grow along the text, so the packed values are ascending and can be binary-searched.
+     */
     private static final class Checkpoints {
-        private int[] sources;
-        private int[] outputs;
+        private long[] packed;
         private int count;
 
         Checkpoints(int capacity) {
-            sources = new int[capacity];
-            outputs = new int[capacity];
+            packed = new long[capacity];
         }
 
         void add(int source, int output) {
-            if (count == sources.length) {
-                sources = Arrays.copyOf(sources, count * 2);
-                outputs = Arrays.copyOf(outputs, count * 2);
+            if (count == packed.length) {
+                packed = Arrays.copyOf(packed, count * 2);
             }
-            sources[count] = source;
-            outputs[count] = output;
-            count++;
+            packed[count++] = ((long) output << 32) | source;
         }
 
         int lastSource() {
-            return sources[count - 1];
+            return (int) packed[count - 1];
         }
 
-        int[] sources() {
-            return Arrays.copyOf(sources, count);
-        }
-
-        int[] outputs() {
-            return Arrays.copyOf(outputs, count);
+        long[] toArray() {
+            return Arrays.copyOf(packed, count);
         }
     }
 }
