@@ -2,6 +2,7 @@ package io.sekisho.benchmarks;
 
 import io.sekisho.fingerprint.FingerprintScheme;
 import io.sekisho.fingerprint.Fingerprints;
+import io.sekisho.fingerprint.NormalizedText;
 import io.sekisho.fingerprint.TextNormalizer;
 import io.sekisho.fingerprint.Winnower;
 import io.sekisho.testing.TextGen;
@@ -36,6 +37,7 @@ public class FingerprintBenchmark {
     public String script;
 
     private String text;
+    private NormalizedText normalized;
     private final Winnower winnower = new Winnower(FingerprintScheme.DEFAULT);
 
     @Setup
@@ -51,11 +53,23 @@ public class FingerprintBenchmark {
             }
         }
         text = cutToBytes(sb.toString(), BYTES);
+        normalized = TextNormalizer.normalize(text);
     }
 
     @Benchmark
     public Fingerprints normaliseAndFingerprint() {
         return winnower.fingerprint(TextNormalizer.normalize(text));
+    }
+
+    /** The two halves apart, to see which one to work on. */
+    @Benchmark
+    public NormalizedText normaliseOnly() {
+        return TextNormalizer.normalize(text);
+    }
+
+    @Benchmark
+    public Fingerprints fingerprintOnly() {
+        return winnower.fingerprint(normalized);
     }
 
     static String cutToBytes(String s, int bytes) {

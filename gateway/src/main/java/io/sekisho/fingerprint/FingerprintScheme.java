@@ -15,10 +15,13 @@ public record FingerprintScheme(int k, int window) {
      * Bump when {@link TextNormalizer} changes what it emits for any input; catalogues built with
      * another version would silently stop matching.
      */
-    static final String NORMALIZER_ID = "nfkc-cf-alnum/1";
+    static final String NORMALIZER_ID = "nfkc-cf-alnum/2";
 
-    /** Bump when the rolling hash, its base or the mixer changes. */
-    static final String HASH_ID = "poly64-fmix64/1";
+    /**
+     * Bump when the rolling hash, its base or the mixer changes. /1 mixed every k-gram's hash
+     * before comparing; /2 compares the raw polynomial and mixes only the selected minima.
+     */
+    static final String HASH_ID = "poly64-fmix64/2";
 
     public FingerprintScheme {
         if (k < 1 || window < 1) {

@@ -11,29 +11,40 @@ import java.util.Arrays;
  * <p>The output is defined as: NFKC of the whole text, then per code point
  * {@code toLowerCase(toUpperCase(cp))} (plus {@code ß}/{@code ẞ} to {@code ss}, the one full case
  * folding that matters in practice), then drop every code point that is not a letter, digit or
- * mark. The implementation reaches the same result faster: ASCII is mapped through a table, and
- * only non-ASCII text is cut into combining sequences (a base plus the marks that may compose
- * with it) that go through {@link Normalizer} one by one, which is also what lets every output
- * char name the original range it came from.
+ * mark. The implementation reaches the same result faster: a table gives, for every BMP char that
+ * normalises on its own into at most one char, that char (or "dropped"); only the rest (combining
+ * sequences, expansions such as ligatures, surrogate pairs) are cut into combining sequences that
+ * go through {@link Normalizer} one by one.
+ *
+ * <p>No per-char source offsets are kept: they cost more memory traffic than the normalisation
+ * itself and are only needed to show a match. Instead every few thousand source chars a checkpoint
+ * records where the output stood, and {@link NormalizedText#sourceStart(int)} normalises again
+ * from the nearest checkpoint.
  *
  * <p>Changing what this emits for any input means changing {@link FingerprintScheme#NORMALIZER_ID}.
  */
 public final class TextNormalizer {
 
-    /** ASCII char to its normalised form; 0 means dropped. */
-    private static final char[] ASCII = new char[128];
+    /** Table entry for chars that need the sequence path; a noncharacter, so never an output. */
+    private static final char SLOW = '\uFFFF';
+
+    /**
+     * Every BMP char alone: its normalised form, 0 if it is dropped, or {@link #SLOW}. Filled one
+     * block of 256 chars at a time, when text first uses the block: the whole table would cost a
+     * fifth of a second at start-up. Entries are written without synchronisation on purpose: a
+     * reader that does not yet see an entry finds {@link #SLOW} and takes the sequence path, which
+     * gives the same output.
+     */
+    private static final char[] TABLE = new char[0x10000];
+    private static final boolean[] FILLED = new boolean[0x100];
 
     static {
-        for (char c = '0'; c <= '9'; c++) {
-            ASCII[c] = c;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            ASCII[c] = c;
-            ASCII[c - 'a' + 'A'] = c;
-        }
+        Arrays.fill(TABLE, SLOW);
+        fill(0); // ASCII and Latin-1
     }
 
-    private static final int CHUNK = 4096;
+    /** Source chars between offset checkpoints, and the size of the bulk-copy buffer. */
+    static final int CHUNK = 4096;
 
     private TextNormalizer() {
     }
@@ -41,57 +52,141 @@ public final class TextNormalizer {
     public static NormalizedText normalize(CharSequence text) {
         String s = text.toString();
         int n = s.length();
-        Out out = new Out(n + 16);
-        char[] chars = out.chars;
-        int[] starts = out.starts;
-        int len = 0;
+        Out out = new Out(n + 16, false);
+        Checkpoints checkpoints = new Checkpoints(n / CHUNK + 2);
+        checkpoints.add(0, 0);
         // Bulk copies into a small buffer beat String.charAt in the hot loop.
-        char[] buf = new char[Math.min(n, CHUNK)];
-        int bufStart = 0;
-        int bufEnd = 0;
+        Window window = new Window(Math.min(n, CHUNK));
         int i = 0;
-        while (i < n) {
-            if (i >= bufEnd) {
-                bufStart = i;
-                bufEnd = Math.min(n, i + CHUNK);
-                s.getChars(bufStart, bufEnd, buf, 0);
+        while (true) {
+            i = tableRun(s, i, window, out, checkpoints);
+            if (i == n) {
+                break;
             }
-            int j = i;
-            for (; j < bufEnd; j++) {
-                char c = buf[j - bufStart];
-                if (c >= 128) {
+            i = sequenceAt(s, i, out, checkpoints);
+        }
+        return new NormalizedText(s, out.chars, out.length, checkpoints.toArray());
+    }
+
+    /** A copy of {@code text[start, end)}. */
+    private static final class Window {
+        final char[] chars;
+        int start;
+        int end;
+
+        Window(int size) {
+            chars = new char[size];
+        }
+    }
+
+    /**
+     * Maps chars from {@code i} through the table into {@code out}, a window at a time, until the
+     * end of the text or a char that needs the sequence path; returns where it stopped. Kept apart
+     * from the rare paths: compiled with them in one method, the loop ran at two thirds of the speed.
+     */
+    private static int tableRun(String s, int i, Window window, Out out, Checkpoints checkpoints) {
+        char[] table = TABLE;
+        char[] buf = window.chars;
+        char[] chars = out.chars;
+        int len = out.length;
+        int n = s.length();
+        int start = window.start;
+        int end = window.end;
+        while (i < n) {
+            if (i >= end) {
+                start = i;
+                end = Math.min(n, i + CHUNK);
+                s.getChars(start, end, buf, 0);
+                // A table char never composes with what precedes it, so the output before i is final.
+                if (i - checkpoints.lastSource() >= CHUNK && table[buf[0]] != SLOW) {
+                    checkpoints.add(i, len);
+                }
+            }
+            int count = end - start;
+            int b = i - start;
+            for (; b < count; b++) {
+                char m = table[buf[b]];
+                if (m == SLOW) {
                     break;
                 }
-                // Branch-free: always write, advance only for kept chars (ASCII[c] is 0 or 1..127).
-                char m = ASCII[c];
+                // Branch-free: always write, advance only for kept chars (m is 0 or 1..0xFFFE).
                 chars[len] = m;
-                starts[len] = j;
-                len += (m + 127) >>> 7;
+                len += (m + 0xFFFF) >>> 16;
             }
-            i = j;
-            if (i == bufEnd) {
-                continue;
+            i = start + b;
+            if (b < count) {
+                break;
             }
-            int start = i;
-            // An ASCII letter before a combining mark is the base of its sequence (e + U+0301 = é):
-            // take it back and normalise the two together.
-            if (len > 0 && starts[len - 1] == i - 1 && composesWithPrevious(s.codePointAt(i))) {
-                len--;
-                start = i - 1;
-            }
-            out.length = len;
-            i = segment(s, start, n, out);
-            // The fast path emits at most one char per input char, so this bounds it until the next segment.
-            out.ensure(out.length + (n - i) + 1);
-            chars = out.chars;
-            starts = out.starts;
-            len = out.length;
         }
-        return out.finish(len);
+        window.start = start;
+        window.end = end;
+        out.length = len;
+        return i;
+    }
+
+    /**
+     * Normalises the sequence at {@code i}, a char the table could not map, after {@code out.length}
+     * chars; returns where the next char starts.
+     */
+    private static int sequenceAt(String s, int i, Out out, Checkpoints checkpoints) {
+        int n = s.length();
+        int start = i;
+        char c = s.charAt(i);
+        if (!FILLED[c >>> 8]) {
+            fill(c >>> 8);
+        }
+        // A table char before a combining mark is the base of its sequence (e + U+0301 = é,
+        // = + U+0338 = ≠): take it back and normalise the two together.
+        if (i > out.tableStart && composesWithPrevious(s.codePointAt(i))) {
+            start = i - 1;
+            if (TABLE[s.charAt(start)] != 0) {
+                out.length--;
+            }
+        }
+        if (start - checkpoints.lastSource() >= CHUNK) { // text made almost only of sequences
+            checkpoints.add(start, out.length);
+        }
+        int next = sequence(s, start, n, out);
+        // The table emits at most one char per input char, so this bounds it until the next sequence.
+        out.ensure(out.length + (n - next) + 1);
+        out.tableStart = next;
+        return next;
+    }
+
+    /**
+     * The source range {@code [start, end)} that produced normalised char {@code target}: normalises
+     * again from a checkpoint at or before it, one table char or sequence at a time.
+     */
+    static long locate(String s, int fromSource, int fromOutput, int target) {
+        int n = s.length();
+        Out out = new Out(64, true);
+        int i = fromSource;
+        while (i < n) {
+            char c = s.charAt(i);
+            char m = TABLE[c];
+            int next;
+            if (m != SLOW && (i + 1 == n || !composesWithPrevious(s.codePointAt(i + 1)))) {
+                next = i + 1;
+                if (m != 0) {
+                    out.append(m, i, next);
+                }
+            } else {
+                next = sequence(s, i, n, out);
+            }
+            int produced = target - fromOutput;
+            if (out.length > produced) {
+                return ((long) out.starts[produced] << 32) | out.ends[produced];
+            }
+            // Keep only what the target still needs: nothing before the current position.
+            fromOutput += out.length;
+            out.length = 0;
+            i = next;
+        }
+        throw new IllegalStateException("normalised char " + target + " not produced by the text");
     }
 
     /** Normalises the combining sequence starting at {@code start}; returns where the next one starts. */
-    private static int segment(String s, int start, int n, Out out) {
+    private static int sequence(String s, int start, int n, Out out) {
         int base = s.codePointAt(start);
         int end = start + Character.charCount(base);
         while (end < n) {
@@ -100,21 +195,6 @@ public final class TextNormalizer {
                 break;
             }
             end += Character.charCount(cp);
-        }
-        int single = start + Character.charCount(base);
-        if (end == single) {
-            if (isCaselessLetter(base)) {
-                out.append((char) base, start, end);
-                return end;
-            }
-            if (base < 128 || isNfkcStable(base)) {
-                emitFolded(base, start, end, out);
-                return end;
-            }
-            if (base >= 0xFF01 && base <= 0xFF5E) { // full-width ASCII: NFKC is a fixed offset
-                emitFolded(base - 0xFEE0, start, end, out);
-                return end;
-            }
         }
         String normalized = Normalizer.normalize(s.substring(start, end), Normalizer.Form.NFKC);
         for (int j = 0; j < normalized.length(); ) {
@@ -126,13 +206,6 @@ public final class TextNormalizer {
     }
 
     private static void emitFolded(int cp, int start, int end, Out out) {
-        if (cp < 128) {
-            char m = ASCII[cp];
-            if (m != 0) {
-                out.append(m, start, end);
-            }
-            return;
-        }
         if (cp == 0xDF || cp == 0x1E9E) { // ß, ẞ: full case folding, so "STRASSE" matches "Straße"
             out.append('s', start, end);
             out.append('s', start, end);
@@ -166,7 +239,7 @@ public final class TextNormalizer {
      * makes per-sequence normalisation equal whole-text normalisation.
      */
     private static boolean composesWithPrevious(int cp) {
-        if (cp < 0x300 || isCaselessLetter(cp)) {
+        if (cp < 0x300) {
             return false;
         }
         if (cp == 0xFF9E || cp == 0xFF9F || (cp >= 0x1160 && cp <= 0x11FF) || (cp >= 0xD7B0 && cp <= 0xD7FF)) {
@@ -177,57 +250,59 @@ public final class TextNormalizer {
                 || type == Character.ENCLOSING_MARK;
     }
 
-    /** Kana, CJK ideographs and Hangul syllables: NFKC-stable letters without case, kept as they are. */
-    private static boolean isCaselessLetter(int cp) {
-        return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FA)
-                || (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x3400 && cp <= 0x4DBF);
-    }
-
-    /** Common code points NFKC leaves unchanged on their own; they skip the {@link Normalizer} call. */
-    private static boolean isNfkcStable(int cp) {
-        return (cp >= 0x4E00 && cp <= 0x9FFF)       // CJK unified ideographs
-                || (cp >= 0x3400 && cp <= 0x4DBF)   // CJK extension A
-                || (cp >= 0x3041 && cp <= 0x3096)   // hiragana
-                || (cp >= 0x30A1 && cp <= 0x30FA)   // katakana
-                || cp == 0x30FC                     // prolonged sound mark
-                || (cp >= 0xAC00 && cp <= 0xD7A3)   // Hangul syllables
-                || (cp >= 0xC0 && cp <= 0xFF && cp != 0xDF)
-                || (cp >= 0x100 && cp <= 0x17E && cp != 0x132 && cp != 0x133 && cp != 0x13F && cp != 0x140
-                    && cp != 0x149)
-                || (cp >= 0x391 && cp <= 0x3C9)     // Greek
-                || (cp >= 0x400 && cp <= 0x45F);    // Cyrillic
-    }
-
     /**
-     * Growable output. Source ends are kept only for chars whose source range is not one char long
-     * (combining sequences, surrogate pairs, expansions): in mostly-ASCII text that saves a third of
-     * the memory traffic, and ends are only needed to report passages.
+     * Runs every char of one 256-char block through the definition on its own. A char goes to the
+     * table if the result is at most one char and neither it nor its NFKC form can combine with a
+     * neighbour; everything else (surrogates, marks, expansions, {@code ß}) stays on the sequence path.
      */
+    private static void fill(int block) {
+        Out out = new Out(8, false);
+        for (int c = block << 8; c < (block + 1) << 8; c++) {
+            if (Character.isSurrogate((char) c) || composesWithPrevious(c)) {
+                continue;
+            }
+            String nfkc = c < 0xA0 ? String.valueOf((char) c) // ASCII and C1 controls are NFKC-stable
+                    : Normalizer.normalize(String.valueOf((char) c), Normalizer.Form.NFKC);
+            boolean alone = true;
+            out.length = 0;
+            for (int j = 0; j < nfkc.length(); ) {
+                int cp = nfkc.codePointAt(j);
+                alone &= !composesWithPrevious(cp);
+                emitFolded(cp, 0, 1, out);
+                j += Character.charCount(cp);
+            }
+            if (alone && out.length <= 1) {
+                TABLE[c] = out.length == 0 ? 0 : out.chars[0];
+            }
+        }
+        FILLED[block] = true;
+    }
+
+    /** Growable output; source ranges are recorded only when locating a char. */
     private static final class Out {
         char[] chars;
-        int[] starts;
         int length;
-        int[] wideIndex = new int[16];
-        int[] wideEnd = new int[16];
-        int wideCount;
+        /** Where the current run of table chars began: the end of the last sequence. */
+        int tableStart;
+        final boolean ranges;
+        int[] starts;
+        int[] ends;
 
-        Out(int capacity) {
-            chars = new char[capacity];
-            starts = new int[capacity];
+        Out(int capacity, boolean ranges) {
+            this.chars = new char[capacity];
+            this.ranges = ranges;
+            if (ranges) {
+                starts = new int[capacity];
+                ends = new int[capacity];
+            }
         }
 
         void append(char c, int start, int end) {
             ensure(length + 1);
             chars[length] = c;
-            starts[length] = start;
-            if (end != start + 1) {
-                if (wideCount == wideIndex.length) {
-                    wideIndex = Arrays.copyOf(wideIndex, wideCount * 2);
-                    wideEnd = Arrays.copyOf(wideEnd, wideCount * 2);
-                }
-                wideIndex[wideCount] = length;
-                wideEnd[wideCount] = end;
-                wideCount++;
+            if (ranges) {
+                starts[length] = start;
+                ends[length] = end;
             }
             length++;
         }
@@ -236,13 +311,39 @@ public final class TextNormalizer {
             if (capacity > chars.length) {
                 int grown = Math.max(capacity, chars.length + (chars.length >> 1) + 16);
                 chars = Arrays.copyOf(chars, grown);
-                starts = Arrays.copyOf(starts, grown);
+                if (ranges) {
+                    starts = Arrays.copyOf(starts, grown);
+                    ends = Arrays.copyOf(ends, grown);
+                }
             }
         }
+    }
 
-        NormalizedText finish(int finalLength) {
-            return new NormalizedText(chars, starts, finalLength, Arrays.copyOf(wideIndex, wideCount),
-                    Arrays.copyOf(wideEnd, wideCount));
+    /**
+     * Points where the output so far is final, each {@code (output length << 32) | source index}:
+     * both grow along the text, so the packed values are ascending and can be binary-searched.
+     */
+    private static final class Checkpoints {
+        private long[] packed;
+        private int count;
+
+        Checkpoints(int capacity) {
+            packed = new long[capacity];
+        }
+
+        void add(int source, int output) {
+            if (count == packed.length) {
+                packed = Arrays.copyOf(packed, count * 2);
+            }
+            packed[count++] = ((long) output << 32) | source;
+        }
+
+        int lastSource() {
+            return (int) packed[count - 1];
+        }
+
+        long[] toArray() {
+            return Arrays.copyOf(packed, count);
         }
     }
 }

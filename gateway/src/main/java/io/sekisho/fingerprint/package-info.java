@@ -9,7 +9,9 @@
  * into every catalogue, so any change to normalisation or hashing must change the id.
  *
  * <p>This package is pure Java on the hot path. It must never depend on Lucene, I/O, logging or
- * any other stage, must never keep state between calls, and must stay allocation-light.
+ * any other stage, must never keep state between calls (the one exception is the normaliser's
+ * look-up table, a cache filled on first use that never changes a result), and must stay
+ * allocation-light.
  * See {@code docs/fingerprints.md}.
  */
 package io.sekisho.fingerprint;

@@ -196,6 +196,27 @@ class CatalogueTest {
     }
 
     @Test
+    void catalogueBuiltBeforeTheHashChangeIsRefusedWithARebuildMessage() throws IOException {
+        // The id every catalogue carried before hash poly64-fmix64/2: its fingerprints can never
+        // equal today's, so it would match nothing at all if it were opened.
+        String previous = "sekisho-fp/1 norm=nfkc-cf-alnum/1 k=40 w=81 hash=poly64-fmix64/1";
+        assertThat(previous).isNotEqualTo(FingerprintScheme.DEFAULT.id());
+        try (Catalogue catalogue = Catalogue.open(dir, OpenMode.CREATE_IF_MISSING)) {
+            catalogue.add(meta("d1", "secret"), latin(1, 1000));
+        }
+        try (var directory = FSDirectory.open(dir.resolve("index"));
+             var writer = new IndexWriter(directory, new IndexWriterConfig())) {
+            writer.setLiveCommitData(Map.of("sekisho.fingerprint.scheme", previous).entrySet());
+            writer.commit();
+        }
+        assertThatThrownBy(() -> Catalogue.open(dir, OpenMode.MUST_EXIST))
+                .isInstanceOf(CatalogueException.class)
+                .hasMessage("catalogue " + dir + " was built with fingerprint scheme '" + previous
+                        + "'; this Sekisho uses '" + FingerprintScheme.DEFAULT.id() + "': rebuild it (move the"
+                        + " folder away and register the documents again with 'sekisho catalogue add')");
+    }
+
+    @Test
     void damagedIndexIsReportedInOneLine() throws IOException {
         try (Catalogue catalogue = Catalogue.open(dir, OpenMode.CREATE_IF_MISSING)) {
             catalogue.add(meta("d1", "secret"), latin(1, 1000));

@@ -69,6 +69,31 @@ class CatalogueCommandTest {
     }
 
     @Test
+    void aCatalogueFromBeforeTheFingerprintChangeIsRefusedWithARebuildMessage() throws IOException {
+        Path doc = write(tmp.resolve("plan.txt"), TextGen.latin(new Random(4), 3000));
+        Path catalogue = tmp.resolve("cat");
+        assertThat(Cli.run("catalogue", "add", "--catalogue", catalogue, "--classification", "secret", doc)
+                .exitCode()).isZero();
+        // What a catalogue written by a release with the previous fingerprint scheme carries.
+        try (var directory = org.apache.lucene.store.FSDirectory.open(catalogue.resolve("index"));
+             var writer = new org.apache.lucene.index.IndexWriter(directory,
+                     new org.apache.lucene.index.IndexWriterConfig())) {
+            writer.setLiveCommitData(java.util.Map.of("sekisho.fingerprint.scheme",
+                    "sekisho-fp/1 norm=nfkc-cf-alnum/1 k=40 w=81 hash=poly64-fmix64/1").entrySet());
+            writer.commit();
+        }
+
+        Cli scan = Cli.run("scan", "--catalogue", catalogue, doc);
+        Cli add = Cli.run("catalogue", "add", "--catalogue", catalogue, "--classification", "secret", doc);
+
+        for (Cli refused : List.of(scan, add)) {
+            assertThat(refused.exitCode()).isEqualTo(Main.EXIT_ERROR);
+            assertThat(refused.err()).startsWith("sekisho: catalogue " + catalogue)
+                    .contains("hash=poly64-fmix64/1").contains("rebuild it");
+        }
+    }
+
+    @Test
     void removeListAndStats() throws IOException {
         Path catalogue = tmp.resolve("cat");
         Path a = write(tmp.resolve("a.txt"), TextGen.latin(new Random(7), 2000));

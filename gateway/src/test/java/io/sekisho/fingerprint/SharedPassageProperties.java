@@ -3,11 +3,14 @@ package io.sekisho.fingerprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * The promise the whole matcher rests on: a shared passage of at least the guarantee length is
@@ -28,20 +31,89 @@ class SharedPassageProperties {
         assertSharedPassageFound(new Random(seed), true);
     }
 
+    /** Chars chosen to hit every path: table chars, marks, expansions, half-width kana, jamo, surrogates. */
+    private static final String[] ALPHABET = {"a", "Z", "5", " ", ".", "e", "\u0301", "\u0308", "ß", "ẞ", "ﬁ", "Ａ",
+        "１", "ｶ", "ﾞ", "ﾟ", "ﾊ", "か", "\u3099", "カ", "機", "、", "Ⅻ", "①", "²", "İ", "Σ", "ς", "한", "\u1100", "\u1161",
+        "\u11A8", "\uD835\uDC00", "\u00AD", "\u200B", "\u2014", "\u201C", "Å", "\u212B", "ĳ", "ſ", "Ω", "\u2126",
+        "ﾃ", "ｰ", "㌀", "\u0327", "c", "\t", "\n", "=", "<", "\u0338", "゛", "\u1FED", "\u0F73", "\uD834\uDD65",
+        "\u0BBE", "\u0B92", "я", "Ё"};
+
     /** The fast, segmenting implementation must equal the definition: whole-text NFKC, fold, filter. */
     @Property(tries = 500)
     void normaliserEqualsWholeTextDefinition(@ForAll long seed) {
         Random random = new Random(seed);
-        String[] alphabet = {"a", "Z", "5", " ", ".", "e", "\u0301", "\u0308", "ß", "ẞ", "ﬁ", "Ａ", "１", "ｶ", "ﾞ",
-            "ﾟ", "ﾊ", "か", "\u3099", "カ", "機", "、", "Ⅻ", "①", "²", "İ", "Σ", "ς", "한", "\u1100", "\u1161",
-            "\u11A8", "\uD835\uDC00", "\u00AD", "\u200B", "\u2014", "\u201C", "Å", "\u212B", "ĳ", "ſ", "Ω", "\u2126",
-            "ﾃ", "ｰ", "㌀", "\u0327", "c", "\t", "\n"};
-        StringBuilder text = new StringBuilder();
-        int length = random.nextInt(60);
-        for (int i = 0; i < length; i++) {
-            text.append(alphabet[random.nextInt(alphabet.length)]);
+        String text = randomMix(random, random.nextInt(60));
+        assertThat(TextNormalizer.normalize(text).toString()).isEqualTo(definition(text));
+    }
+
+    /**
+     * Offsets are found again from checkpoints a few thousand chars apart, so texts here are long.
+     * The range of char i must be a whole combining sequence: the text before it normalises to
+     * exactly the chars before that sequence's output, and the range itself produces char i.
+     */
+    @Property(tries = 15)
+    void everyCharMapsBackToTheSequenceThatProducedIt(@ForAll long seed) {
+        Random random = new Random(seed);
+        String text = randomMix(random, 2_000 + random.nextInt(10_000));
+        NormalizedText normalized = TextNormalizer.normalize(text);
+        String all = normalized.toString();
+        for (int sample = 0; sample < 25 && all.length() > 0; sample++) {
+            int i = sample == 0 ? all.length() - 1 : random.nextInt(all.length());
+            int start = normalized.sourceStart(i);
+            int end = normalized.sourceEnd(i);
+            String before = definition(text.substring(0, start));
+            String produced = definition(text.substring(start, end));
+            assertThat(i - before.length()).as("char %d from [%d, %d)", i, start, end)
+                    .isBetween(0, produced.length() - 1);
+            assertThat(produced.charAt(i - before.length())).isEqualTo(all.charAt(i));
+            assertThat(all).startsWith(before + produced);
         }
-        assertThat(TextNormalizer.normalize(text).toString()).isEqualTo(definition(text.toString()));
+    }
+
+    /**
+     * The normaliser's table is filled lazily, by whichever thread first meets a block of chars,
+     * without locks: threads normalising text from all over the BMP at once must still all get the
+     * definition's output.
+     */
+    @Test
+    void threadsFillingTheTableAtOnceAllGetTheDefinition() throws Exception {
+        int threads = 4;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seed = t;
+                results.add(pool.submit(() -> {
+                    Random random = new Random(seed);
+                    int texts = 0;
+                    for (; texts < 20; texts++) {
+                        StringBuilder text = new StringBuilder();
+                        while (text.length() < 3_000) {
+                            char c = (char) random.nextInt(0x10000);
+                            if (!Character.isSurrogate(c)) {
+                                text.append(c);
+                            }
+                        }
+                        String s = text.toString();
+                        assertThat(TextNormalizer.normalize(s).toString()).isEqualTo(definition(s));
+                    }
+                    return texts;
+                }));
+            }
+            for (var result : results) {
+                assertThat(result.get()).isEqualTo(20);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String randomMix(Random random, int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return text.toString();
     }
 
     private static String definition(String text) {

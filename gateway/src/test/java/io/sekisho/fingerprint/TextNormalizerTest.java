@@ -28,6 +28,7 @@ class TextNormalizerTest {
         "\uD835\uDC00bc|abc",
         "한국어 텍스트|한국어텍스트",
         "Ünïcödé\u00ADsoft\u200Bhyphen|ünïcödésofthyphen",
+        "a=\u0338b<\u0338c|abc",
     })
     void normalisesToGoldenValue(String input, String expected) {
         assertThat(TextNormalizer.normalize(input).toString()).isEqualTo(expected);
