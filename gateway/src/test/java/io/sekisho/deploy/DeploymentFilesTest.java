@@ -187,6 +187,14 @@ class DeploymentFilesTest {
             assertThat(writable).as("%s is on a writable mount", p).anyMatch(w -> p.startsWith(w));
         }
 
+        // The policy comes from its own ConfigMap, mounted where the configuration looks for it.
+        assertThat(((List<?>) container.get("volumeMounts")).stream().map(m -> (Map<?, ?>) m)
+                .filter(m -> "policy".equals(m.get("name"))).map(m -> Path.of((String) m.get("mountPath"))))
+                .containsExactly(config.policy().getParent());
+        assertThat(((List<?>) podSpec.get("volumes")).stream().map(v -> (Map<?, ?>) v)
+                .filter(v -> "policy".equals(v.get("name"))).map(v -> String.valueOf(((Map<?, ?>) v.get("configMap")).get("name"))))
+                .containsExactly("sekisho-policy");
+
         // The Service forwards to the container ports by name.
         for (Object p : (List<?>) map(kind(docs, "Service"), "spec").get("ports")) {
             assertThat(ports).containsKey((String) ((Map<?, ?>) p).get("targetPort"));

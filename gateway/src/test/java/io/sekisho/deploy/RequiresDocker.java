@@ -23,11 +23,19 @@ import java.lang.annotation.Target;
     final class Condition implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            if (DockerClientFactory.instance().isDockerAvailable()) {
-                return ConditionEvaluationResult.enabled("a Docker engine answers");
+            String why;
+            try {
+                if (DockerClientFactory.instance().isDockerAvailable()) {
+                    return ConditionEvaluationResult.enabled("a Docker engine answers");
+                }
+                why = "no Docker engine answers";
+            } catch (RuntimeException e) {
+                // Testcontainers throws, rather than answering false, for some broken set-ups
+                // (an engine without the network it looks for, a socket that refuses).
+                why = "Docker cannot be used: " + e.getMessage();
             }
-            String msg = "no Docker engine answers: the deploy/ integration tests need one"
-                    + " (see README.md, \"Integration tests\")";
+            String msg = why + "; the deploy/ integration tests need a Docker engine"
+                    + " (see README.md, \"Tests\")";
             if ("true".equals(System.getenv("CI"))) {
                 throw new IllegalStateException(msg + "; required in CI");
             }
