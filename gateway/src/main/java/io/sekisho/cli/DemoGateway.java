@@ -75,7 +75,7 @@ final class DemoGateway {
                 for (Sample sample : samples(data.resolve("outgoing"))) {
                     NextHopResult result = client.relay(envelope(sample), "submitted by the demo (Sekisho strips this)",
                             spool(data, sample));
-                    out.printf("   %-62s %-38s %d %s%n", sample.what(), sample.to(), result.code(), shorten(result.text()));
+                    out.printf("   %s %-38s %d %s%n", columns(sample.what(), 62), sample.to(), result.code(), shorten(result.text()));
                     out.flush();
                 }
                 out.println();
@@ -134,7 +134,7 @@ final class DemoGateway {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             String incident = response.headers().firstValue("X-Sekisho-Incident").map(id -> " [" + id + "]").orElse("");
             String what = response.statusCode() == 200 ? "arrived (" + body.length + " bytes)" : "refused, nothing sent";
-            out.printf("   %-62s POST %-27s %d %s%s%n", upload[0], upload[1], response.statusCode(), what, incident);
+            out.printf("   %s POST %s %d %s%s%n", columns(upload[0], 62), columns(upload[1], 27), response.statusCode(), what, incident);
             out.flush();
         }
     }
@@ -231,5 +231,23 @@ final class DemoGateway {
         var cli = Main.commandLine();
         cli.setOut(out);
         cli.execute(args);
+    }
+
+    /**
+     * Pads to a width in terminal columns: Japanese and other wide characters take two, so
+     * {@code %-62s} would push the next column right on the Japanese sample's row.
+     */
+    static String columns(String text, int width) {
+        int used = text.codePoints().map(DemoGateway::cells).sum();
+        return used >= width ? text : text + " ".repeat(width - used);
+    }
+
+    private static int cells(int cp) {
+        Character.UnicodeBlock b = Character.UnicodeBlock.of(cp);
+        boolean wide = b == Character.UnicodeBlock.CJK_UNIFIED_IDEOGRAPHS || b == Character.UnicodeBlock.HIRAGANA
+                || b == Character.UnicodeBlock.KATAKANA || b == Character.UnicodeBlock.HALFWIDTH_AND_FULLWIDTH_FORMS
+                        && cp < 0xFF61
+                || b == Character.UnicodeBlock.CJK_SYMBOLS_AND_PUNCTUATION || b == Character.UnicodeBlock.HANGUL_SYLLABLES;
+        return wide ? 2 : 1;
     }
 }
