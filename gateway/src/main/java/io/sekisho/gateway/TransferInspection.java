@@ -218,7 +218,7 @@ final class TransferInspection {
             if (!part.inspectable()) {
                 return uninspected(part, status(part.uninspectable()), describe(part.uninspectable()));
             }
-            return inspector.inspect(part.name(), named(part, workDir, index), part.declaredType());
+            return inspector.inspect(part.name(), named(part, workDir, index), part.declaredType(), part.gatewayText());
         } catch (ExtractionUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
