@@ -178,16 +178,20 @@ class InspectingProcessorsTest {
     }
 
     @Test
-    void onlyTheGatewaysOwnSubjectPartReachesTheExtractorAsGatewayText() throws Exception {
+    void onlyTheGatewaysOwnSubjectPartReachesTheExtractorAsGatewayTextAndEveryPartUnderItsName() throws Exception {
         String message = "From: taro@corp.example.co.jp\r\nSubject: Plan\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
                 + "--m\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
                 + "--m\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"subject.txt\"\r\n\r\n"
-                + "a sender's file named like the gateway's part\r\n--m--\r\n";
+                + "a sender's file named like the gateway's part\r\n"
+                + "--m\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"notes.txt\"\r\n\r\none\r\n"
+                + "--m\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"notes.txt\"\r\n\r\ntwo\r\n--m--\r\n";
 
         send(processor(Duration.ofSeconds(30)), "partner@example.com", message);
 
-        assertThat(gatewayTextFlags).containsExactlyInAnyOrder("subject.txt=true", "body-1.txt=false", "subject.txt=false");
+        // Parts sharing a name each reach the extractor under that name (not the spool file's).
+        assertThat(gatewayTextFlags).containsExactlyInAnyOrder("subject.txt=true", "body-1.txt=false", "subject.txt=false",
+                "notes.txt=false", "notes.txt=false");
     }
 
     @Test
