@@ -25,6 +25,17 @@ public interface Extractor extends AutoCloseable {
         return extract(file);
     }
 
+    /**
+     * As {@link #extract(Path, String)}, for a file that may be text the gateway wrote itself.
+     *
+     * @param gatewayText true only when the gateway wrote the file as UTF-8 text (see
+     *                    {@code TransferPart.gatewayText()}): an implementation may then decode it
+     *                    as text without detecting its format
+     */
+    default ExtractionResult extract(Path file, String declaredType, boolean gatewayText) {
+        return extract(file, declaredType);
+    }
+
     @Override
     void close();
 }

@@ -53,10 +53,15 @@ public final class IsolatedExtractor implements Extractor {
 
     @Override
     public ExtractionResult extract(Path file, String declaredType) {
+        return extract(file, declaredType, false);
+    }
+
+    @Override
+    public ExtractionResult extract(Path file, String declaredType, boolean gatewayText) {
         if (closed) {
             throw new IllegalStateException("extractor is closed");
         }
-        ExtractionResult text = plainText.extract(file, declaredType);
+        ExtractionResult text = plainText.extract(file, declaredType, gatewayText);
         if (text != null) {
             return text;
         }

@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -43,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * What every channel does between receiving a transfer and acting on it: inspect each part within
@@ -58,6 +62,9 @@ import java.util.function.Supplier;
  */
 final class TransferInspection {
     private static final Logger log = LoggerFactory.getLogger(TransferInspection.class);
+
+    /** Characters a sender's part name may not bring into a file name. */
+    private static final Pattern UNSAFE_NAME_CHARS = Pattern.compile("[\\p{Cntrl}/\\\\!:]");
 
     private final Extractor extractor;
     private final CatalogueSnapshots catalogue;
@@ -218,7 +225,7 @@ final class TransferInspection {
             if (!part.inspectable()) {
                 return uninspected(part, status(part.uninspectable()), describe(part.uninspectable()));
             }
-            return inspector.inspect(part.name(), named(part, workDir, index), part.declaredType());
+            return inspector.inspect(part.name(), named(part, workDir, index), part.declaredType(), part.gatewayText());
         } catch (ExtractionUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -231,18 +238,32 @@ final class TransferInspection {
      * The part's content under the name the sender gave it (a hard link), so that the extracted
      * paths and the audit record say {@code plan.docx!/...} rather than the spool file's name, and
      * the extractor sees the file name extension.
+     *
+     * <p>The first part with a name is linked as {@code named/NAME}; a later part with the same
+     * name gets a directory of its own ({@code named-INDEX/NAME}). One directory per transfer
+     * rather than one per part: every new inode costs the spool's file system, and for small mail
+     * on ext4 creating and removing a directory per part was several percent of the gateway's CPU.
      */
     private static Path named(TransferPart part, Path workDir, int index) {
         String name = part.name();
         int nested = name.lastIndexOf("!/");
-        name = (nested >= 0 ? name.substring(nested + 2) : name).replaceAll("[\\p{Cntrl}/\\\\!:]", "_");
+        name = UNSAFE_NAME_CHARS.matcher(nested >= 0 ? name.substring(nested + 2) : name).replaceAll("_");
         if (name.isBlank() || name.equals(".") || name.equals("..")) {
             return part.content();
         }
         try {
-            Path dir = Files.createDirectories(workDir.resolve("named").resolve(Integer.toString(index)));
-            return Files.createLink(dir.resolve(name), part.content());
-        } catch (IOException | UnsupportedOperationException | SecurityException | java.nio.file.InvalidPathException e) {
+            Path shared = workDir.resolve("named");
+            try {
+                return Files.createLink(shared.resolve(name), part.content());
+            } catch (NoSuchFileException e) {
+                // The transfer's first named part: the directory does not exist yet.
+                Files.createDirectory(shared);
+                return Files.createLink(shared.resolve(name), part.content());
+            } catch (FileAlreadyExistsException e) {
+                Path own = Files.createDirectory(workDir.resolve("named-" + index));
+                return Files.createLink(own.resolve(name), part.content());
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException | InvalidPathException e) {
             return part.content();
         }
     }

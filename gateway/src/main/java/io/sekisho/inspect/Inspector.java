@@ -32,7 +32,12 @@ public final class Inspector {
 
     /** @param declaredType the media type the sender declared, or null (see {@link Extractor#extract(Path, String)}) */
     public Inspection inspect(String name, Path file, String declaredType) {
-        ExtractionResult extraction = extractor.extract(file, declaredType);
+        return inspect(name, file, declaredType, false);
+    }
+
+    /** @param gatewayText the file is text the gateway wrote itself (see {@link Extractor#extract(Path, String, boolean)}) */
+    public Inspection inspect(String name, Path file, String declaredType, boolean gatewayText) {
+        ExtractionResult extraction = extractor.extract(file, declaredType, gatewayText);
         // Parts that failed still contribute whatever text they produced: a truncated part's
         // first megabytes can hold the excerpt, and the policy sees both facts.
         List<Match> matches = matchers.get().match(extraction.parts());

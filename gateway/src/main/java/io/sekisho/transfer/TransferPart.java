@@ -17,8 +17,14 @@ import java.util.Objects;
  *                      read whatever the extractor does: {@value #SMIME_ENCRYPTED},
  *                      {@value #SMIME_OPAQUE_SIGNED}, {@value #PGP_ENCRYPTED}. The policy treats
  *                      such a part as uninspectable (ADR 0004), never as clean.
+ * @param gatewayText   true only for text the gateway itself wrote as UTF-8 (the decoded Subject
+ *                      of a mail): its meaning is the text a reader sees, whatever formats its
+ *                      bytes resemble, so extraction need not detect a format. Set by the code
+ *                      that writes such a part, never from anything a sender chooses (a name,
+ *                      a declared type).
  */
-public record TransferPart(String name, String declaredType, long size, String sha256, Path content, String uninspectable) {
+public record TransferPart(String name, String declaredType, long size, String sha256, Path content, String uninspectable,
+        boolean gatewayText) {
     /** S/MIME enveloped data (application/pkcs7-mime; smime-type=enveloped-data, or no smime-type). */
     public static final String SMIME_ENCRYPTED = "smime-encrypted";
     /** S/MIME signed data wrapped in the signature (pkcs7-mime signed-data): the text is inside the blob. */
@@ -29,6 +35,11 @@ public record TransferPart(String name, String declaredType, long size, String s
     public TransferPart {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(content, "content");
+    }
+
+    /** A part as received from a sender. */
+    public TransferPart(String name, String declaredType, long size, String sha256, Path content, String uninspectable) {
+        this(name, declaredType, size, sha256, content, uninspectable, false);
     }
 
     /** A part whose bytes can be read. */

@@ -80,6 +80,38 @@ class PlainTextExtractionTest {
         });
     }
 
+    @Test
+    void gatewayTextIsDecodedWithoutDetectionWhateverFormatItResembles() throws IOException {
+        // A subject line that Tika's magic takes for HTML: only the gateway's own flag lets it skip
+        // the worker, and the text the reader sees, tags included, is what gets matched.
+        String subject = "<html><body>" + LATIN + "</body></html>";
+        Path file = write("subject.txt", subject.getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> noWorkers.extract(file, "text/plain; charset=utf-8"))
+                .isInstanceOf(ExtractionUnavailableException.class);
+        assertThatThrownBy(() -> noWorkers.extract(file, "text/plain; charset=utf-8", false))
+                .isInstanceOf(ExtractionUnavailableException.class);
+        ExtractionResult result = noWorkers.extract(file, "text/plain; charset=utf-8", true);
+        assertThat(result.status()).as(describe(result)).isEqualTo(ExtractionStatus.COMPLETE);
+        assertThat(result.parts()).singleElement().satisfies(part -> {
+            assertThat(part.mediaType()).isEqualTo("text/plain; charset=UTF-8");
+            assertThat(part.text()).isEqualTo(subject);
+        });
+    }
+
+    @Test
+    void gatewayTextThatIsNotUtf8StillGoesToAWorker() throws IOException {
+        // The flag skips detection, not the proof: bytes that are not strict UTF-8 (here Latin-1,
+        // or a zip's binary headers) are not what the gateway writes, so a worker looks at them.
+        Path latin1 = write("subject.txt", ("Café " + LATIN).getBytes(StandardCharsets.ISO_8859_1));
+        Path zip = Files.move(Formats.zip(LATIN, dir), dir.resolve("zip-subject.txt"));
+
+        assertThatThrownBy(() -> noWorkers.extract(latin1, "text/plain; charset=utf-8", true))
+                .isInstanceOf(ExtractionUnavailableException.class);
+        assertThatThrownBy(() -> noWorkers.extract(zip, "text/plain; charset=utf-8", true))
+                .isInstanceOf(ExtractionUnavailableException.class);
+    }
+
     static Stream<Arguments> notPlainText() {
         return Stream.<BiFunction<String, Path, Path>>of(Formats::docx, Formats::pdf, Formats::html, Formats::eml,
                         Formats::rtf, Formats::sevenZ)

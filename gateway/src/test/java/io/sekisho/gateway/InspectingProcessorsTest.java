@@ -66,6 +66,8 @@ class InspectingProcessorsTest {
     private QuarantineStore quarantine;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final AtomicInteger extractions = new AtomicInteger();
+    /** Each extracted file's name with the gatewayText flag the inspection passed for it. */
+    private final List<String> gatewayTextFlags = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile long extractionMillis;
 
     @BeforeEach
@@ -89,6 +91,12 @@ class InspectingProcessorsTest {
 
     /** Plain text as the only part, after {@link #extractionMillis}. */
     private final Extractor extractor = new Extractor() {
+        @Override
+        public ExtractionResult extract(Path file, String declaredType, boolean gatewayText) {
+            gatewayTextFlags.add(file.getFileName() + "=" + gatewayText);
+            return extract(file);
+        }
+
         @Override
         public ExtractionResult extract(Path file) {
             extractions.incrementAndGet();
@@ -167,6 +175,23 @@ class InspectingProcessorsTest {
         assertThat(outcome).isInstanceOf(SmtpOutcome.Deliver.class);
         assertThat(((SmtpOutcome.Deliver) outcome).inspectedHeader()).startsWith("gw.test; id=").endsWith("; allow");
         assertThat(recorded()).isEmpty();
+    }
+
+    @Test
+    void onlyTheGatewaysOwnSubjectPartReachesTheExtractorAsGatewayTextAndEveryPartUnderItsName() throws Exception {
+        String message = "From: taro@corp.example.co.jp\r\nSubject: Plan\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
+                + "--m\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+                + "--m\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"subject.txt\"\r\n\r\n"
+                + "a sender's file named like the gateway's part\r\n"
+                + "--m\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"notes.txt\"\r\n\r\none\r\n"
+                + "--m\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"notes.txt\"\r\n\r\ntwo\r\n--m--\r\n";
+
+        send(processor(Duration.ofSeconds(30)), "partner@example.com", message);
+
+        // Parts sharing a name each reach the extractor under that name (not the spool file's).
+        assertThat(gatewayTextFlags).containsExactlyInAnyOrder("subject.txt=true", "body-1.txt=false", "subject.txt=false",
+                "notes.txt=false", "notes.txt=false");
     }
 
     @Test

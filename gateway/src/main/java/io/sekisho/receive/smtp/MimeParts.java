@@ -135,7 +135,7 @@ public final class MimeParts {
             if (subject != null) {
                 try {
                     byte[] text = subject.getBytes(StandardCharsets.UTF_8);
-                    add(messages.peek() + "subject.txt", "text/plain; charset=utf-8", InputStream.nullInputStream(), text, null);
+                    add(messages.peek() + "subject.txt", "text/plain; charset=utf-8", InputStream.nullInputStream(), text, null, true);
                 } catch (IOException e) {
                     throw new MimeException(e);
                 }
@@ -174,7 +174,7 @@ public final class MimeParts {
                     reason = TransferPart.SMIME_ENCRYPTED;
                 }
             }
-            add(messages.peek() + name, declared, is, null, reason);
+            add(messages.peek() + name, declared, is, null, reason, false);
         }
 
         private String fileName(MaximalBodyDescriptor md) {
@@ -201,7 +201,9 @@ public final class MimeParts {
             return p == null ? null : p.get(key);
         }
 
-        private void add(String name, String declaredType, InputStream content, byte[] bytes, String reason) throws IOException {
+        /** @param gatewayText true only for the Subject this class decoded and wrote (see {@link TransferPart#gatewayText()}) */
+        private void add(String name, String declaredType, InputStream content, byte[] bytes, String reason,
+                boolean gatewayText) throws IOException {
             if (parts.size() >= MAX_PARTS) {
                 throw new IOException("more than " + MAX_PARTS + " parts");
             }
@@ -239,7 +241,7 @@ public final class MimeParts {
             if (reason == null && pgp) {
                 reason = TransferPart.PGP_ENCRYPTED;
             }
-            parts.add(new TransferPart(name, declaredType, size, HexFormat.of().formatHex(sha.digest()), file, reason));
+            parts.add(new TransferPart(name, declaredType, size, HexFormat.of().formatHex(sha.digest()), file, reason, gatewayText));
         }
 
         private static int indexOf(byte[] haystack, byte[] needle) {

@@ -48,6 +48,23 @@ class MimePartsTest {
     }
 
     @Test
+    void onlyTheDecodedSubjectIsGatewayTextNotAnAttachmentNamedLikeIt() throws Exception {
+        // A sender can name an attachment subject.txt and label it text/plain; it stays a sender's
+        // part, whose format extraction detects.
+        byte[] zip = Files.readAllBytes(Formats.zip("The secret formulation.", dir));
+        List<TransferPart> parts = split("Subject: Plan\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
+                + "--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nsee attached\r\n"
+                + "--m\r\nContent-Type: text/plain; charset=utf-8; name=\"subject.txt\"\r\n"
+                + "Content-Disposition: attachment; filename=\"subject.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + b64(zip) + "\r\n--m--\r\n");
+
+        assertThat(parts).extracting(TransferPart::name).containsExactly("subject.txt", "body-1.txt", "subject.txt");
+        assertThat(parts).extracting(TransferPart::gatewayText).containsExactly(true, false, false);
+        assertThat(utf8(parts.get(0))).isEqualTo("Plan");
+        assertThat(Files.readAllBytes(parts.get(2).content())).isEqualTo(zip);
+    }
+
+    @Test
     void htmlAlternativeGivesBothParts() throws Exception {
         List<TransferPart> parts = split("""
                 Subject: alt\r
