@@ -1,15 +1,5 @@
 package io.sekisho.receive.http;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sekisho.config.HttpConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP(S) forward proxy listener (http.listen). Requests with a body are inspected through an
@@ -27,18 +16,9 @@ import java.util.concurrent.TimeUnit;
 public final class HttpProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyServer.class);
 
-    private final InspectionPool pool;
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
-    private final ChannelGroup connections;
-    private final Channel listener;
+    private final UploadListener listener;
 
-    private HttpProxyServer(InspectionPool pool, EventLoopGroup boss, EventLoopGroup workers, ChannelGroup connections,
-                            Channel listener) {
-        this.pool = pool;
-        this.boss = boss;
-        this.workers = workers;
-        this.connections = connections;
+    private HttpProxyServer(UploadListener listener) {
         this.listener = listener;
     }
 
@@ -85,46 +65,26 @@ public final class HttpProxyServer implements AutoCloseable {
         }
         InspectionPool pool = new InspectionPool(config.inspectionThreads(), config.inspectionQueue());
         ProxyServices services = new ProxyServices(config, processor, pool, users, upstream, interception);
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        ChannelGroup connections = new DefaultChannelGroup("http-connections", GlobalEventExecutor.INSTANCE);
-        try {
-            Channel listener = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 256)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new HttpProxyInitializer(services, connections))
-                    .bind(config.listen().host(), config.listen().port()).syncUninterruptibly().channel();
-            HttpProxyServer server = new HttpProxyServer(pool, boss, workers, connections, listener);
-            log.info("HTTP proxy listening on {}", server.address());
-            return server;
-        } catch (Exception e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            pool.close();
-            throw new IOException("http.listen: cannot listen on " + config.listen() + ": " + e.getMessage(), e);
-        }
+        // Reading is driven by the pipeline (AUTO_READ off): a body is read only as fast as it is spooled.
+        HttpProxyServer server = new HttpProxyServer(UploadListener.bind("http.listen", config.listen(), pool, false,
+                connections -> new HttpProxyInitializer(services, connections)));
+        log.info("HTTP proxy listening on {}", server.address());
+        return server;
     }
 
     /** The address actually bound. */
     public InetSocketAddress address() {
-        return (InetSocketAddress) listener.localAddress();
+        return listener.address();
     }
 
     /** HTTP requests waiting for an inspection thread now. */
     public int queuedRequests() {
-        return pool.queued();
+        return listener.queuedRequests();
     }
 
     @Override
     public void close() {
-        listener.close().syncUninterruptibly();
-        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        pool.close();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        listener.close();
         log.info("HTTP proxy stopped");
     }
 }
