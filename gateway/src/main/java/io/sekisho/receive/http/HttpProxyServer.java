@@ -1,5 +1,6 @@
 package io.sekisho.receive.http;
 
+import io.sekisho.receive.InspectionPool;
 import io.sekisho.config.HttpConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,7 @@ public final class HttpProxyServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalArgumentException("http.tls.trustStore: " + e.getMessage(), e);
         }
-        InspectionPool pool = new InspectionPool(config.inspectionThreads(), config.inspectionQueue());
+        InspectionPool pool = new InspectionPool("sekisho-http-inspect", config.inspectionThreads(), config.inspectionQueue());
         ProxyServices services = new ProxyServices(config, processor, pool, users, upstream, interception);
         // Reading is driven by the pipeline (AUTO_READ off): a body is read only as fast as it is spooled.
         HttpProxyServer server = new HttpProxyServer(UploadListener.bind("http.listen", config.listen(), pool, false,

@@ -1,5 +1,6 @@
 package io.sekisho.receive.http;
 
+import io.sekisho.receive.InspectionPool;
 import io.sekisho.config.HttpConfig;
 
 import java.util.Locale;

@@ -5,7 +5,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sekisho.config.HttpConfig;
 import io.sekisho.config.IcapConfig;
-import io.sekisho.receive.http.InspectionPool;
+import io.sekisho.receive.InspectionPool;
 import io.sekisho.receive.http.UploadListener;
 import io.sekisho.receive.http.UploadProcessor;
 import org.slf4j.Logger;
@@ -41,7 +41,7 @@ public final class IcapServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("http.spoolDir: cannot create " + limits.spoolDir() + ": " + e.getMessage(), e);
         }
-        InspectionPool pool = new InspectionPool(limits.inspectionThreads(), limits.inspectionQueue());
+        InspectionPool pool = new InspectionPool("sekisho-http-inspect", limits.inspectionThreads(), limits.inspectionQueue());
         IcapConnectionGate gate = new IcapConnectionGate(icap.maxConnections());
         IcapServer server = new IcapServer(UploadListener.bind("icap.listen", icap.listen(), pool, true,
                 connections -> new ChannelInitializer<SocketChannel>() {

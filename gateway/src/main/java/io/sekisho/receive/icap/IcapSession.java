@@ -11,7 +11,7 @@ import io.sekisho.config.HttpConfig;
 import io.sekisho.config.IcapConfig;
 import io.sekisho.receive.http.BodySpool;
 import io.sekisho.receive.http.HttpReplies;
-import io.sekisho.receive.http.InspectionPool;
+import io.sekisho.receive.InspectionPool;
 import io.sekisho.receive.http.UploadOutcome;
 import io.sekisho.receive.http.UploadParts;
 import io.sekisho.receive.http.UploadProcessor;

@@ -1,5 +1,6 @@
 package io.sekisho.receive.smtp;
 
+import io.sekisho.receive.InspectionPool;
 import io.sekisho.transfer.LogFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,20 +8,13 @@ import org.slf4j.MDC;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * Off the event loop, for one received message: ask the {@link MessageProcessor}, relay what it
  * lets through to the {@link NextHop}, and work out the one reply the client gets.
  *
- * <p>The executor is bounded twice: {@code smtp.inspectionThreads} threads and a queue of
+ * <p>The pool is bounded twice: {@code smtp.inspectionThreads} threads and a queue of
  * {@code smtp.inspectionQueue} messages. When both are full a new message is refused at once with
  * 451 4.3.2 rather than left waiting.
  */
@@ -29,28 +23,22 @@ public final class MessageDelivery implements AutoCloseable {
 
     private final MessageProcessor processor;
     private final NextHop nextHop;
-    private final ThreadPoolExecutor executor;
+    private final InspectionPool pool;
 
     public MessageDelivery(MessageProcessor processor, NextHop nextHop, int threads, int queue) {
         this.processor = processor;
         this.nextHop = nextHop;
-        BlockingQueue<Runnable> q = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
-        AtomicInteger n = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, q, r -> {
-            Thread t = new Thread(r, "sekisho-inspect-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        this.pool = new InspectionPool("sekisho-inspect", threads, queue);
     }
 
     /** True when a message submitted now would be refused: every thread busy and the queue full. */
     public boolean full() {
-        return executor.getActiveCount() >= executor.getMaximumPoolSize() && executor.getQueue().remainingCapacity() == 0;
+        return pool.full();
     }
 
     /** Messages waiting for an inspection thread now (the smtp.inspectionQueue in use). */
     public int queued() {
-        return executor.getQueue().size();
+        return pool.queued();
     }
 
     /**
@@ -58,12 +46,7 @@ public final class MessageDelivery implements AutoCloseable {
      * client. Returns false when the queue is full: nothing was queued, nothing will be called.
      */
     public boolean submit(SmtpEnvelope envelope, Path message, Consumer<SmtpReply> onReply) {
-        try {
-            executor.execute(() -> onReply.accept(deliver(envelope, message)));
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
+        return pool.submit(() -> onReply.accept(deliver(envelope, message)));
     }
 
     SmtpReply deliver(SmtpEnvelope envelope, Path message) {
@@ -112,14 +95,6 @@ public final class MessageDelivery implements AutoCloseable {
     }
 
     public void close(Duration grace) {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        pool.close(grace);
     }
 }

@@ -1,4 +1,4 @@
-package io.sekisho.receive.http;
+package io.sekisho.receive;
 
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -10,19 +10,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bounded executor for everything that may block: password checks, splitting and inspecting
- * bodies, name resolution, connecting and TLS handshakes to destinations, minting certificates.
- * Bounded twice (http.inspectionThreads, http.inspectionQueue); when full, {@link #submit} says so
- * at once and the client gets 503 (ICAP 503), never an unbounded wait. Shared by the proxy and ICAP.
+ * The bounded executor a listener hands its blocking work to, off the event loops: inspecting and
+ * relaying mail (smtp.inspectionThreads, smtp.inspectionQueue), and for the proxy and ICAP password
+ * checks, splitting and inspecting bodies, name resolution, connecting and TLS handshakes to
+ * destinations, minting certificates (http.inspectionThreads, http.inspectionQueue). Bounded twice;
+ * when full, {@link #submit} says so at once and the client gets 451 (SMTP) or 503 (HTTP, ICAP),
+ * never an unbounded wait.
  */
 public final class InspectionPool implements AutoCloseable {
     private final ThreadPoolExecutor executor;
 
-    public InspectionPool(int threads, int queue) {
+    /** @param threadName its threads are called {@code threadName-1}, {@code threadName-2}, ... */
+    public InspectionPool(String threadName, int threads, int queue) {
         BlockingQueue<Runnable> q = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, q, r -> {
-            Thread t = new Thread(r, "sekisho-http-inspect-" + n.incrementAndGet());
+            Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
@@ -38,7 +41,12 @@ public final class InspectionPool implements AutoCloseable {
         }
     }
 
-    /** Tasks waiting for a thread now (the http.inspectionQueue in use). */
+    /** True when a task submitted now would be refused: every thread busy and the queue full. */
+    public boolean full() {
+        return executor.getActiveCount() >= executor.getMaximumPoolSize() && executor.getQueue().remainingCapacity() == 0;
+    }
+
+    /** Tasks waiting for a thread now (the configured inspection queue in use). */
     public int queued() {
         return executor.getQueue().size();
     }
