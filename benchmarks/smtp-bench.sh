@@ -13,34 +13,23 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SEKISHO_JAR=$ROOT/gateway/target/sekisho.jar
-BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
+source "$ROOT/benchmarks/bench-lib.sh"
 OUT=${1:-}
 CLIENTS=${CLIENTS:-8}
 QUICK=${QUICK:-0}
 MESSAGES=${MESSAGES:-plain-10k plain-100k plain-1m docx-10k docx-100k docx-1m}
 
-for jar in "$SEKISHO_JAR" "$BENCH_JAR"; do
-    if [[ ! -f $jar ]]; then
-        echo "missing $jar: build first with ./mvnw -B -q install -DskipTests" >&2
-        exit 2
-    fi
-done
 for tool in java postfix postconf smtp-sink smtp-source; do
     command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || { echo "missing $tool" >&2; exit 2; }
 done
-export PATH=$PATH:/usr/sbin
 if [[ $(id -u) != 0 ]]; then
     echo "run as root (the private Postfix instance is started with postfix -c DIR start)" >&2
     exit 2
 fi
 
-WORK=$(mktemp -d /tmp/sekisho-smtp-bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
+bench_work smtp-bench
 POSTFIX_STARTED=0
-cleanup() {
-    set +e
+before_cleanup() {
     if [[ $POSTFIX_STARTED == 1 ]]; then
         postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1
         for _ in $(seq 50); do
@@ -48,38 +37,7 @@ cleanup() {
             sleep 0.1
         done
     fi
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null
-    done
-    rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-# A free loopback port, starting from a random one.
-free_port() {
-    local p=$((20000 + RANDOM % 20000))
-    while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
-    echo "$p"
-}
-
-wait_for_port() { # port seconds what
-    local deadline=$((SECONDS + $2))
-    until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-        if ((SECONDS > deadline)); then
-            echo "$3 did not listen on 127.0.0.1:$1 within $2 s" >&2
-            return 1
-        fi
-        sleep 0.2
-    done
-}
-
-sekisho() { java -jar "$SEKISHO_JAR" "$@"; }
 
 # ---------------------------------------------------------------- messages
 log "work folder $WORK"

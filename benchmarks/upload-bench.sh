@@ -14,59 +14,17 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SEKISHO_JAR=$ROOT/gateway/target/sekisho.jar
-BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
+source "$ROOT/benchmarks/bench-lib.sh"
 OUT=${1:-}
 QUICK=${QUICK:-0}
 SCALE=${SCALE:-1}
 
-for jar in "$SEKISHO_JAR" "$BENCH_JAR"; do
-    if [[ ! -f $jar ]]; then
-        echo "missing $jar: build first with ./mvnw -B -q install -DskipTests" >&2
-        exit 2
-    fi
-done
-export PATH=$PATH:/usr/sbin
 for tool in java squid; do
     command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
 
-WORK=$(mktemp -d /tmp/sekisho-upload-bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-    set +e
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_work upload-bench
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-free_port() {
-    local p=$((20000 + RANDOM % 20000))
-    while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
-    echo "$p"
-}
-
-wait_for_port() { # port seconds what
-    local deadline=$((SECONDS + $2))
-    until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-        if ((SECONDS > deadline)); then
-            echo "$3 did not listen on 127.0.0.1:$1 within $2 s" >&2
-            return 1
-        fi
-        sleep 0.2
-    done
-}
-
-sekisho() { java -jar "$SEKISHO_JAR" "$@"; }
 load() { java -cp "$BENCH_JAR" io.sekisho.benchmarks.UploadLoad "$@"; }
 
 # ---------------------------------------------------------------- bodies and the origin

@@ -1,0 +1,60 @@
+# Shared by smtp-bench.sh and upload-bench.sh (sourced, not run): the built jars, a work folder
+# removed at exit with every process the script started, a log line, and loopback ports.
+# The sourcing script sets ROOT and may define before_cleanup (run first at exit, e.g. to stop a
+# private Postfix) and appends the pids of what it starts in the background to PIDS.
+
+SEKISHO_JAR=$ROOT/gateway/target/sekisho.jar
+BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
+
+for jar in "$SEKISHO_JAR" "$BENCH_JAR"; do
+    if [[ ! -f $jar ]]; then
+        echo "missing $jar: build first with ./mvnw -B -q install -DskipTests" >&2
+        exit 2
+    fi
+done
+export PATH=$PATH:/usr/sbin
+
+# bench_work NAME: a fresh work folder in $WORK, cleaned up with the started processes at exit.
+bench_work() {
+    WORK=$(mktemp -d "/tmp/sekisho-$1.XXXXXX")
+    chmod 755 "$WORK"
+    PIDS=()
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+    set +e
+    if declare -F before_cleanup >/dev/null; then
+        before_cleanup
+    fi
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null
+    done
+    rm -rf "$WORK"
+}
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# A free loopback port, starting from a random one.
+free_port() {
+    local p=$((20000 + RANDOM % 20000))
+    while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
+    echo "$p"
+}
+
+wait_for_port() { # port seconds what
+    local deadline=$((SECONDS + $2))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+        if ((SECONDS > deadline)); then
+            echo "$3 did not listen on 127.0.0.1:$1 within $2 s" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+sekisho() { java -jar "$SEKISHO_JAR" "$@"; }
