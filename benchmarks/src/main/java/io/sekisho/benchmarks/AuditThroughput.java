@@ -25,7 +25,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +49,7 @@ public final class AuditThroughput {
         for (int writers : new int[] {1, 64}) {
             Path dir = base.resolve("writers-" + writers);
             throughput(dir, options, writers, Duration.ofSeconds(seconds));
-            delete(dir);
+            Folders.delete(dir);
         }
         Path big = base.resolve("verify");
         long t0 = System.nanoTime();
@@ -76,7 +75,7 @@ public final class AuditThroughput {
         System.out.printf(Locale.ROOT, "verify: %,d records (%,d checkpoints, %.0f MB) in %.1f s (%,.0f records/s), ok=%s "
                         + "[written in %.1f s with pipelined appends]%n",
                 report.records(), report.checkpoints(), bytes / 1e6, verify, report.records() / verify, report.ok(), write);
-        delete(big);
+        Folders.delete(big);
     }
 
     private static void throughput(Path dir, AuditLogOptions options, int writers, Duration duration) throws Exception {
@@ -132,11 +131,5 @@ public final class AuditThroughput {
         Decision d = new Decision(n % 3 == 0 ? Action.BLOCK : Action.LOG, "secret-outside", "high", "blocked",
                 "sha256:4c1f0e", List.of());
         return AuditRecord.of(t, List.of(inspection), d, "bench", Evidence.HASH);
-    }
-
-    private static void delete(Path dir) throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -89,9 +89,7 @@ public class LookupBenchmark {
     public void close() throws IOException {
         snapshot.close();
         catalogue.close();
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Folders.delete(dir);
     }
 
     @Benchmark

@@ -55,39 +55,43 @@ public final class ScanVsTika {
         int texts = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path work = Files.createTempDirectory("sekisho-scan-bench");
-        Path corpus = work.resolve("corpus");
-        Path catalogueDir = work.resolve("catalogue");
-        buildCorpus(texts, corpus, catalogueDir);
-        List<Path> files = listFiles(corpus);
-        long bytes = 0;
-        for (Path f : files) {
-            bytes += Files.size(f);
-        }
-        System.out.printf(Locale.ROOT, "corpus: %d files, %.1f MB (%d texts of ~21 kB in %d formats), catalogue of 1000 documents, %d threads%n",
-                files.size(), bytes / 1e6, texts, files.size() / texts, THREADS);
+        try {
+            Path corpus = work.resolve("corpus");
+            Path catalogueDir = work.resolve("catalogue");
+            buildCorpus(texts, corpus, catalogueDir);
+            List<Path> files = listFiles(corpus);
+            long bytes = 0;
+            for (Path f : files) {
+                bytes += Files.size(f);
+            }
+            System.out.printf(Locale.ROOT, "corpus: %d files, %.1f MB (%d texts of ~21 kB in %d formats), catalogue of 1000 documents, %d threads%n",
+                    files.size(), bytes / 1e6, texts, files.size() / texts, THREADS);
 
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
-        boolean warmOnly = args.length > 2 && args[2].equals("warm-only");
-        double coldTika = warmOnly ? Double.NaN : best(rounds, "cold bare Tika (new JVM)", files.size(), () ->
-                run(java, "-cp", cp, ScanVsTika.class.getName(), "bare-tika", corpus.toString()));
-        double coldScan = warmOnly ? Double.NaN : best(rounds, "cold sekisho scan (new JVM)", files.size(), () ->
-                run(java, "-cp", cp, "io.sekisho.cli.Main", "scan", "--catalogue", catalogueDir.toString(), corpus.toString()));
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String cp = System.getProperty("java.class.path");
+            boolean warmOnly = args.length > 2 && args[2].equals("warm-only");
+            double coldTika = warmOnly ? Double.NaN : best(rounds, "cold bare Tika (new JVM)", files.size(), () ->
+                    run(java, "-cp", cp, ScanVsTika.class.getName(), "bare-tika", corpus.toString()));
+            double coldScan = warmOnly ? Double.NaN : best(rounds, "cold sekisho scan (new JVM)", files.size(), () ->
+                    run(java, "-cp", cp, "io.sekisho.cli.Main", "scan", "--catalogue", catalogueDir.toString(), corpus.toString()));
 
-        AutoDetectParser parser = new AutoDetectParser();
-        double warmTika = best(rounds, "warm bare Tika (in-process)", files.size(), () -> bareTika(parser, files));
-        double warmScan;
-        try (Catalogue catalogue = Catalogue.open(catalogueDir, OpenMode.MUST_EXIST);
-             CatalogueSnapshot snapshot = catalogue.snapshot();
-             IsolatedExtractor extractor = new IsolatedExtractor(ExtractionLimits.defaults().withWorkerCount(THREADS))) {
-            Matcher matcher = new Matcher(snapshot);
-            Inspector inspector = new Inspector(extractor, () -> matcher);
-            warmScan = best(rounds, "warm inspection (worker processes)", files.size(), () -> inspectAll(inspector, files));
+            AutoDetectParser parser = new AutoDetectParser();
+            double warmTika = best(rounds, "warm bare Tika (in-process)", files.size(), () -> bareTika(parser, files));
+            double warmScan;
+            try (Catalogue catalogue = Catalogue.open(catalogueDir, OpenMode.MUST_EXIST);
+                 CatalogueSnapshot snapshot = catalogue.snapshot();
+                 IsolatedExtractor extractor = new IsolatedExtractor(ExtractionLimits.defaults().withWorkerCount(THREADS))) {
+                Matcher matcher = new Matcher(snapshot);
+                Inspector inspector = new Inspector(extractor, () -> matcher);
+                warmScan = best(rounds, "warm inspection (worker processes)", files.size(), () -> inspectAll(inspector, files));
+            }
+            System.out.printf(Locale.ROOT, "%nratio inspection/Tika: cold %.2fx (%.1f vs %.1f files/s), warm %.2fx (%.1f vs %.1f files/s); %.2f vs %.2f MB/s warm%n",
+                    coldTika / coldScan, files.size() / coldScan, files.size() / coldTika,
+                    warmTika / warmScan, files.size() / warmScan, files.size() / warmTika,
+                    bytes / 1e6 / warmScan, bytes / 1e6 / warmTika);
+        } finally {
+            Folders.delete(work);
         }
-        System.out.printf(Locale.ROOT, "%nratio inspection/Tika: cold %.2fx (%.1f vs %.1f files/s), warm %.2fx (%.1f vs %.1f files/s); %.2f vs %.2f MB/s warm%n",
-                coldTika / coldScan, files.size() / coldScan, files.size() / coldTika,
-                warmTika / warmScan, files.size() / warmScan, files.size() / warmTika,
-                bytes / 1e6 / warmScan, bytes / 1e6 / warmTika);
     }
 
     /** Runs a measurement rounds + 1 times (the first warms up) and returns the best time in seconds. */
