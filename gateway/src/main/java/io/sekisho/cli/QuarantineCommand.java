@@ -106,6 +106,11 @@ final class QuarantineCommand implements Runnable {
                 throw new UserError("cannot read the quarantine key: " + e.getMessage());
             }
         }
+
+        /** The quarantine named by the options; {@code audit} records releases and deletions (null to only read). */
+        QuarantineStore open(AuditLog audit) {
+            return new QuarantineStore(dir(), secretKey(), audit);
+        }
     }
 
     /** The audit log that records who released or deleted what, and why. */
@@ -196,7 +201,7 @@ final class QuarantineCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            QuarantineStore.Listing listing = new QuarantineStore(store.dir(), store.secretKey(), null).list();
+            QuarantineStore.Listing listing = store.open(null).list();
             PrintWriter out = spec.commandLine().getOut();
             for (QuarantineEntry e : listing.entries()) {
                 out.println(json ? JSON.writeValueAsString(e) : line(e));
@@ -232,7 +237,7 @@ final class QuarantineCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             try {
-                QuarantineEntry e = new QuarantineStore(store.dir(), store.secretKey(), null).show(id);
+                QuarantineEntry e = store.open(null).show(id);
                 spec.commandLine().getOut().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(e));
                 return Main.EXIT_OK;
             } catch (QuarantineException e) {
@@ -270,7 +275,7 @@ final class QuarantineCommand implements Runnable {
             }
             try (AuditLog log = audit.open(store)) {
                 SekishoConfig config = store.config();
-                QuarantineStore quarantine = new QuarantineStore(store.dir(), store.secretKey(), log);
+                QuarantineStore quarantine = store.open(log);
                 if (output == null && config != null && !"smtp".equals(quarantine.show(id).channel())) {
                     // An upload cannot be replayed to its destination: the user's session is gone.
                     throw new UserError("quarantine entry " + id + " is an upload (" + quarantine.show(id).channel()
@@ -315,7 +320,7 @@ final class QuarantineCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             try (AuditLog log = audit.open(store)) {
-                QuarantineEntry e = new QuarantineStore(store.dir(), store.secretKey(), log).delete(id, audit.by, audit.reason);
+                QuarantineEntry e = store.open(log).delete(id, audit.by, audit.reason);
                 spec.commandLine().getOut().println("deleted " + e.id() + " (by " + e.stateBy() + ")");
                 return Main.EXIT_OK;
             } catch (QuarantineException e) {
