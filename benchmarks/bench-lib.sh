@@ -58,3 +58,21 @@ wait_for_port() { # port seconds what
 }
 
 sekisho() { java -jar "$SEKISHO_JAR" "$@"; }
+
+# sekisho_setup: in $WORK/sekisho, a catalogue of three demo documents (one per level), an audit
+# signing key and a quarantine key, as an administrator would make them; the caller writes
+# sekisho.yaml next to them.
+sekisho_setup() {
+    mkdir -p "$WORK/sekisho"
+    log "catalogue, keys and configuration for Sekisho"
+    local doc name level
+    for doc in FC-2024-017-fluorination-route:top-secret LCD-ALN-0032-alignment-layer:secret \
+               JR-2025-ORB-joint-research-plan:confidential; do
+        name=${doc%%:*}
+        level=${doc##*:}
+        unzip -p "$SEKISHO_JAR" "io/sekisho/demo/documents/$name.txt" >"$WORK/sekisho/$name.txt"
+        sekisho catalogue add --catalogue "$WORK/sekisho/catalogue" --classification "$level" "$WORK/sekisho/$name.txt" >/dev/null
+    done
+    sekisho audit keygen --key "$WORK/sekisho/audit-signing.pem" --public-key "$WORK/sekisho/audit-signing.pub" >/dev/null
+    sekisho quarantine keygen --key "$WORK/sekisho/quarantine.key" >/dev/null
+}

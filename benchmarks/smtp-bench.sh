@@ -51,17 +51,7 @@ wait_for_port "$SINK_PORT" 10 smtp-sink
 
 # ---------------------------------------------------------------- Sekisho
 SEK_PORT=$(free_port)
-mkdir -p "$WORK/sekisho"
-log "catalogue, keys and configuration for Sekisho"
-for doc in FC-2024-017-fluorination-route:top-secret LCD-ALN-0032-alignment-layer:secret \
-           JR-2025-ORB-joint-research-plan:confidential; do
-    name=${doc%%:*}
-    level=${doc##*:}
-    unzip -p "$SEKISHO_JAR" "io/sekisho/demo/documents/$name.txt" >"$WORK/sekisho/$name.txt"
-    sekisho catalogue add --catalogue "$WORK/sekisho/catalogue" --classification "$level" "$WORK/sekisho/$name.txt" >/dev/null
-done
-sekisho audit keygen --key "$WORK/sekisho/audit-signing.pem" --public-key "$WORK/sekisho/audit-signing.pub" >/dev/null
-sekisho quarantine keygen --key "$WORK/sekisho/quarantine.key" >/dev/null
+sekisho_setup
 # Recipients are external (partner@example.com) and the content is clean: the default policy's
 # outbound rules are all evaluated and the decision is a plain allow (no audit record).
 cat >"$WORK/sekisho/sekisho.yaml" <<EOF
