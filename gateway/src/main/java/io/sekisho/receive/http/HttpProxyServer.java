@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 
 /**
  * The HTTP(S) forward proxy listener (http.listen). Requests with a body are inspected through an
@@ -34,11 +33,9 @@ public final class HttpProxyServer implements AutoCloseable {
     /** The same, finding destinations' addresses with {@code resolver} (tests name hosts that DNS does not know). */
     public static HttpProxyServer start(HttpConfig config, UploadProcessor processor, HostResolver resolver)
             throws IOException {
-        try {
-            Files.createDirectories(config.spoolDir());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("http.spoolDir: cannot create " + config.spoolDir() + ": " + e.getMessage(), e);
-        }
+        // First, as before: a spool folder that cannot be made is reported ahead of the other keys.
+        // The pool starts no thread until a task comes, so a later bad key leaves nothing running.
+        InspectionPool pool = UploadListener.prepare(config);
         ProxyUsers users = null;
         if (config.users() != null) {
             try {
@@ -64,7 +61,6 @@ public final class HttpProxyServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalArgumentException("http.tls.trustStore: " + e.getMessage(), e);
         }
-        InspectionPool pool = new InspectionPool("sekisho-http-inspect", config.inspectionThreads(), config.inspectionQueue());
         ProxyServices services = new ProxyServices(config, processor, pool, users, upstream, interception);
         // Reading is driven by the pipeline (AUTO_READ off): a body is read only as fast as it is spooled.
         HttpProxyServer server = new HttpProxyServer(UploadListener.bind("http.listen", config.listen(), pool, false,

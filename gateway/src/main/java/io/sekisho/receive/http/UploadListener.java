@@ -13,9 +13,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sekisho.receive.InspectionPool;
 import io.sekisho.config.HostPort;
+import io.sekisho.config.HttpConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -39,6 +41,20 @@ public final class UploadListener implements AutoCloseable {
         this.workers = workers;
         this.connections = connections;
         this.listener = listener;
+    }
+
+    /**
+     * What both upload listeners need before they bind, from the http limits they share: the
+     * spool folder (http.spoolDir, created here) and an inspection pool (http.inspectionThreads,
+     * http.inspectionQueue). {@link IllegalArgumentException} names the key when the folder cannot be made.
+     */
+    public static InspectionPool prepare(HttpConfig limits) {
+        try {
+            Files.createDirectories(limits.spoolDir());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("http.spoolDir: cannot create " + limits.spoolDir() + ": " + e.getMessage(), e);
+        }
+        return new InspectionPool("sekisho-http-inspect", limits.inspectionThreads(), limits.inspectionQueue());
     }
 
     /**

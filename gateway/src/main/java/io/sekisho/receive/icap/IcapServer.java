@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,12 +35,7 @@ public final class IcapServer implements AutoCloseable {
     }
 
     public static IcapServer start(IcapConfig icap, HttpConfig limits, UploadProcessor processor) throws IOException {
-        try {
-            Files.createDirectories(limits.spoolDir());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("http.spoolDir: cannot create " + limits.spoolDir() + ": " + e.getMessage(), e);
-        }
-        InspectionPool pool = new InspectionPool("sekisho-http-inspect", limits.inspectionThreads(), limits.inspectionQueue());
+        InspectionPool pool = UploadListener.prepare(limits);
         IcapConnectionGate gate = new IcapConnectionGate(icap.maxConnections());
         IcapServer server = new IcapServer(UploadListener.bind("icap.listen", icap.listen(), pool, true,
                 connections -> new ChannelInitializer<SocketChannel>() {
