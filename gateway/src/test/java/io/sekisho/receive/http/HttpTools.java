@@ -1,17 +1,11 @@
 package io.sekisho.receive.http;
 
+import io.sekisho.receive.smtp.ExternalTools;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import io.sekisho.receive.smtp.ExternalTools;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The real tools the HTTP and ICAP tests drive: curl (Debian package curl) and Squid (package
@@ -32,19 +26,7 @@ public final class HttpTools {
 
 
     public static void awaitListening(int port, Process p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (p != null && !p.isAlive()) {
-                fail("the process exited (" + p.exitValue() + ") before listening on " + port);
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        fail("nothing listens on 127.0.0.1:" + port);
+        ExternalTools.awaitListening(port, p, 30);
     }
 
     public record Result(int exitCode, String output) {
@@ -61,14 +43,8 @@ public final class HttpTools {
 
     /** Runs a command to completion (at most 60 s), stdout and stderr together. */
     public static Result run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("timed out: " + command);
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        ExternalTools.Result r = ExternalTools.run(command);
+        return new Result(r.exitCode(), r.output());
     }
 
     /** curl through a proxy, quiet, printing the body then the status on its own line. */

@@ -54,8 +54,16 @@ public final class ExternalTools {
     }
 
     public static void awaitListening(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        awaitListening(port, null, 10);
+    }
+
+    /** Waits until 127.0.0.1:port accepts a connection; fails at once if {@code process} (when given) exits first. */
+    public static void awaitListening(int port, Process process, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
+            if (process != null && !process.isAlive()) {
+                fail("the process exited (" + process.exitValue() + ") before listening on " + port);
+            }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;
