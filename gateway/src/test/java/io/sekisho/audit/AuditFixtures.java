@@ -13,6 +13,8 @@ import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
 
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,6 +25,12 @@ public final class AuditFixtures {
     public static final int MATCH_END = 73;
 
     private AuditFixtures() {
+    }
+
+    /** The options the audit tests open a log with: instance gw-test, signed checkpoints every 10 records. */
+    public static AuditLogOptions options(PrivateKey signingKey) {
+        return AuditLogOptions.defaults().withInstance("gw-test").withSigningKey(signingKey)
+                .withCheckpoints(10, Duration.ofMinutes(5));
     }
 
     public static Transfer transfer(String id, String sender, String... destinations) {

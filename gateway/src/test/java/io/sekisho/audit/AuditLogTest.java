@@ -26,8 +26,7 @@ class AuditLogTest {
     private final KeyPair keys = AuditKeys.generate();
 
     private AuditLogOptions options() {
-        return AuditLogOptions.defaults().withInstance("gw-test").withSigningKey(keys.getPrivate())
-                .withCheckpoints(10, Duration.ofMinutes(5));
+        return AuditFixtures.options(keys.getPrivate());
     }
 
     @Test

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,8 +33,7 @@ class CrashRecoveryTest {
     private final KeyPair keys = AuditKeys.generate();
 
     private AuditLogOptions options() {
-        return AuditLogOptions.defaults().withInstance("gw-test").withSigningKey(keys.getPrivate())
-                .withCheckpoints(10, Duration.ofMinutes(5));
+        return AuditFixtures.options(keys.getPrivate());
     }
 
     @Test

@@ -26,8 +26,7 @@ class TamperTest {
 
     @BeforeEach
     void writeLog() throws Exception {
-        try (AuditLog log = AuditLog.open(dir, AuditLogOptions.defaults().withInstance("gw-test")
-                .withSigningKey(keys.getPrivate()).withCheckpoints(10, Duration.ofMinutes(5)))) {
+        try (AuditLog log = AuditLog.open(dir, AuditFixtures.options(keys.getPrivate()))) {
             for (int i = 1; i <= 30; i++) {
                 log.append(AuditFixtures.record(i));
             }
@@ -144,8 +143,7 @@ class TamperTest {
         Path exported = dir.resolveSibling(dir.getFileName() + "-checkpoint.json");
         Files.writeString(exported, AuditReader.lastCheckpoint(dir).orElseThrow().raw() + "\n");
         write(lines().subList(0, 20));
-        try (AuditLog log = AuditLog.open(dir, AuditLogOptions.defaults().withInstance("gw-test")
-                .withSigningKey(keys.getPrivate()).withCheckpoints(10, Duration.ofMinutes(5)))) {
+        try (AuditLog log = AuditLog.open(dir, AuditFixtures.options(keys.getPrivate()))) {
             for (int i = 0; i < 20; i++) {
                 log.append(AuditFixtures.record(100 + i));
             }
