@@ -118,16 +118,6 @@ class SmtpGatewayIntegrationTest {
         return records;
     }
 
-    /** The message part of an smtp-sink dump: after its own headers and Received:, before the final empty line. */
-    private static String dumpedMessage(Path dump) throws IOException {
-        List<String> lines = Files.readAllLines(dump, StandardCharsets.UTF_8);
-        int received = 0;
-        while (!lines.get(received).startsWith("Received: ")) {
-            received++;
-        }
-        return String.join("\n", lines.subList(received + 3, lines.size())) + "\n";
-    }
-
     @Test
     void cleanMessageIsDeliveredByteForByteBesidesOurHeader() throws Exception {
         Gateway g = gateway("clean");
@@ -138,7 +128,7 @@ class SmtpGatewayIntegrationTest {
         assertThat(out).contains("<-  250 2.0.0 Ok: relayed as ");
         List<Path> delivered = sinkMessagesFrom(sink, "clean@corp.example.co.jp");
         assertThat(delivered).hasSize(1);
-        String dumped = dumpedMessage(delivered.get(0));
+        String dumped = SmtpSink.message(delivered.get(0));
         assertThat(dumped).startsWith("X-Sekisho-Inspected: gw.test; id=").contains("; allow\n");
         String afterHeader = dumped.substring(dumped.indexOf('\n') + 1);
         assertThat(afterHeader.stripTrailing()).isEqualTo(MESSAGE.replace("\r\n", "\n").stripTrailing());

@@ -112,6 +112,16 @@ public final class ExternalTools {
             awaitListening(port);
         }
 
+        /** The message part of a dump: after smtp-sink's own headers and Received:, before the final empty line. */
+        public static String message(Path dump) throws IOException {
+            List<String> lines = Files.readAllLines(dump, StandardCharsets.UTF_8);
+            int received = 0;
+            while (!lines.get(received).startsWith("Received: ")) {
+                received++;
+            }
+            return String.join("\n", lines.subList(received + 3, lines.size())) + "\n";
+        }
+
         public List<Path> messages() throws IOException {
             try (var s = Files.list(dumps)) {
                 return s.filter(Files::isRegularFile).sorted().toList();

@@ -77,16 +77,6 @@ class SmtpRelayIntegrationTest {
         return sink;
     }
 
-    /** The message part of an smtp-sink dump: after its own headers and Received:, before the final empty line. */
-    private static String dumpedMessage(Path dump) throws IOException {
-        List<String> lines = Files.readAllLines(dump, StandardCharsets.UTF_8);
-        int received = 0;
-        while (!lines.get(received).startsWith("Received: ")) {
-            received++;
-        }
-        return String.join("\n", lines.subList(received + 3, lines.size())) + "\n";
-    }
-
     @Test
     void swaksMessageArrivesAtSmtpSinkUnchangedBesidesOurHeader() throws Exception {
         SmtpSink sink = sink();
@@ -97,7 +87,7 @@ class SmtpRelayIntegrationTest {
         assertThat(r.output()).contains("<-  250 2.0.0 Ok: relayed as ");
         assertThat(r.exitCode()).isZero();
         assertThat(sink.messages()).hasSize(1);
-        String dumped = dumpedMessage(sink.messages().get(0));
+        String dumped = SmtpSink.message(sink.messages().get(0));
         String header = "X-Sekisho-Inspected: gw.test; id=" + processed.get(0).transferId() + "; allow\n";
         assertThat(dumped).startsWith(header);
         // swaks adds one empty line before its end of data, the dump one more at the end.
