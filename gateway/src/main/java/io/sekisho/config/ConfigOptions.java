@@ -94,6 +94,11 @@ public final class ConfigOptions {
             ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)), Duration.ofMinutes(2), "2m",
             "Connect timeout and per-reply timeout towards the next hop; on expiry the client gets 451 4.4.2.");
 
+    public static final Option<Duration> SMTP_NEXT_HOP_IDLE = Option.optional("smtp.nextHopIdle",
+            ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(2), "2s",
+            "How long a connection to the next hop stays open unused, kept for the next message (as Postfix's "
+                    + "smtp connection cache); 0s opens a new connection for every message.");
+
     public static final Option<Duration> SMTP_SHUTDOWN_TIMEOUT = Option.optional("smtp.shutdownTimeout",
             ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(30), "30s",
             "At stop, how long messages already being inspected or relayed may take to finish.");
@@ -247,6 +252,7 @@ public final class ConfigOptions {
             SMTP_COMMAND_TIMEOUT, SMTP_DATA_TIMEOUT, SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_CLIENT,
             SMTP_INSPECTION_QUEUE, SMTP_INSPECTION_THREADS, SMTP_NEXT_HOP_TIMEOUT, SMTP_SHUTDOWN_TIMEOUT,
             SMTP_INSPECTION_TIMEOUT,
+            SMTP_NEXT_HOP_IDLE,
             SMTP_SPOOL_DIR, SMTP_TLS_CERTIFICATE, SMTP_TLS_KEY,
             AUDIT_DIR, AUDIT_SIGNING_KEY, AUDIT_EVIDENCE, AUDIT_CHECKPOINT_EVERY, AUDIT_CHECKPOINT_INTERVAL,
             AUDIT_MAX_SEGMENT_BYTES, AUDIT_MAX_SEGMENT_AGE, AUDIT_RETENTION,

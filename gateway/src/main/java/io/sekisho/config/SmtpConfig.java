@@ -16,9 +16,12 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                          int maxConnections, int maxConnectionsPerClient,
                          int inspectionQueue, int inspectionThreads,
                          Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
-                         Duration inspectionTimeout) {
+                         Duration inspectionTimeout, Duration nextHopIdle) {
     /** The default of {@code smtp.inspectionTimeout}. */
     public static final Duration DEFAULT_INSPECTION_TIMEOUT = Duration.ofMinutes(2);
+
+    /** The default of {@code smtp.nextHopIdle}. */
+    public static final Duration DEFAULT_NEXT_HOP_IDLE = Duration.ofSeconds(2);
 
     public SmtpConfig {
         Objects.requireNonNull(listen, "listen");
@@ -27,9 +30,23 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(spoolDir, "spoolDir");
         Objects.requireNonNull(inspectionTimeout, "inspectionTimeout");
+        Objects.requireNonNull(nextHopIdle, "nextHopIdle");
     }
 
-    /** Without {@code smtp.inspectionTimeout}: its default. */
+    /** Without {@code smtp.nextHopIdle}: its default. */
+    public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
+                      long maxMessageBytes, int maxRecipients, int maxLineLength,
+                      Duration commandTimeout, Duration dataTimeout,
+                      int maxConnections, int maxConnectionsPerClient,
+                      int inspectionQueue, int inspectionThreads,
+                      Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
+                      Duration inspectionTimeout) {
+        this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
+                dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, DEFAULT_NEXT_HOP_IDLE);
+    }
+
+    /** Without {@code smtp.inspectionTimeout} and {@code smtp.nextHopIdle}: their defaults. */
     public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
                       long maxMessageBytes, int maxRecipients, int maxLineLength,
                       Duration commandTimeout, Duration dataTimeout,
@@ -38,7 +55,7 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                       Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls) {
         this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
                 dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
-                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT);
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT, DEFAULT_NEXT_HOP_IDLE);
     }
 
     /** {@code smtp.tls.*}: STARTTLS is offered only when this is present. */
@@ -53,6 +70,6 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
     public SmtpConfig withAddresses(HostPort newListen, HostPort newNextHop) {
         return new SmtpConfig(newListen, newNextHop, allowedClients, hostname, maxMessageBytes, maxRecipients,
                 maxLineLength, commandTimeout, dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue,
-                inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout);
+                inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, nextHopIdle);
     }
 }

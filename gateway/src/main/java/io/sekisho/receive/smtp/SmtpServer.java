@@ -33,14 +33,16 @@ public final class SmtpServer implements AutoCloseable {
 
     private final SmtpConfig config;
     private final MessageDelivery delivery;
+    private final NextHop nextHop;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ChannelGroup sessions;
     private final Channel listener;
 
-    private SmtpServer(SmtpConfig config, MessageDelivery delivery, EventLoopGroup boss, EventLoopGroup workers,
-                       ChannelGroup sessions, Channel listener) {
+    private SmtpServer(SmtpConfig config, MessageDelivery delivery, NextHop nextHop, EventLoopGroup boss,
+                       EventLoopGroup workers, ChannelGroup sessions, Channel listener) {
         this.sessions = sessions;
+        this.nextHop = nextHop;
         this.config = config;
         this.delivery = delivery;
         this.boss = boss;
@@ -54,9 +56,11 @@ public final class SmtpServer implements AutoCloseable {
      * key or spool folder, {@link IOException} when the address cannot be bound.
      */
     public static SmtpServer start(SmtpConfig config, MessageProcessor processor) throws IOException {
-        return start(config, processor, new SmtpRelayClient(config.nextHop(), config.hostname(), config.nextHopTimeout()));
+        return start(config, processor, new SmtpRelayClient(config.nextHop(), config.hostname(), config.nextHopTimeout(),
+                config.nextHopIdle(), config.inspectionThreads()));
     }
 
+    /** As {@link #start(SmtpConfig, MessageProcessor)}, relaying through {@code nextHop}, which it closes when it stops. */
     public static SmtpServer start(SmtpConfig config, MessageProcessor processor, NextHop nextHop) throws IOException {
         SslContext tls = tlsContext(config);
         try {
@@ -80,13 +84,14 @@ public final class SmtpServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new SmtpServerInitializer(config, tls, limits, delivery, sessions));
             Channel listener = b.bind(config.listen().host(), config.listen().port()).syncUninterruptibly().channel();
-            SmtpServer server = new SmtpServer(config, delivery, boss, workers, sessions, listener);
+            SmtpServer server = new SmtpServer(config, delivery, nextHop, boss, workers, sessions, listener);
             log.info("SMTP listening on {}, relaying to {}", server.address(), config.nextHop());
             return server;
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             delivery.close();
+            nextHop.close();
             // bind() reports a taken port or a wrong address by throwing the socket's exception.
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IOException("smtp.listen: cannot listen on " + config.listen() + ": " + cause.getMessage(), e);
@@ -94,6 +99,7 @@ public final class SmtpServer implements AutoCloseable {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             delivery.close();
+            nextHop.close();
             throw new IOException("smtp.listen: cannot listen on " + config.listen() + ": " + e.getMessage(), e);
         }
     }
@@ -138,6 +144,8 @@ public final class SmtpServer implements AutoCloseable {
         }
         sessions.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         delivery.close();
+        // After the last message: the connections kept for more mail say QUIT.
+        nextHop.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         log.info("SMTP stopped");

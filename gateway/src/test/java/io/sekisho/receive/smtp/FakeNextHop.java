@@ -10,16 +10,25 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A next hop in Java for precise replies: it answers as a normal server except at the step named
  * by {@link Mode}, and keeps the exact bytes of every DATA it received.
  */
 final class FakeNextHop implements AutoCloseable {
-    enum Mode { ACCEPT, DEFER_END_OF_DATA, REFUSE_END_OF_DATA, REFUSE_ONE_RCPT, HANG_AFTER_DATA, CLOSE_AT_MAIL }
+    /**
+     * {@code HANG_UP_AFTER_MESSAGE}: closes the connection, without a word, after answering a
+     * message's end of data; {@code IDLE_421}: answers the next command after a message with
+     * "421" and closes, as a server whose idle timer ran out.
+     */
+    enum Mode { ACCEPT, DEFER_END_OF_DATA, REFUSE_END_OF_DATA, REFUSE_ONE_RCPT, HANG_AFTER_DATA, CLOSE_AT_MAIL,
+        HANG_UP_AFTER_MESSAGE, IDLE_421 }
 
     final List<byte[]> received = new CopyOnWriteArrayList<>();
     final List<String> commands = new CopyOnWriteArrayList<>();
+    /** Connections accepted so far. */
+    final AtomicInteger connections = new AtomicInteger();
     volatile Mode mode = Mode.ACCEPT;
     private final ServerSocket server;
     private final Thread thread;
@@ -38,6 +47,7 @@ final class FakeNextHop implements AutoCloseable {
     private void serve() {
         while (!server.isClosed()) {
             try (Socket s = server.accept()) {
+                connections.incrementAndGet();
                 s.setSoTimeout(20_000);
                 converse(s.getInputStream(), s.getOutputStream());
             } catch (IOException e) {
@@ -48,12 +58,17 @@ final class FakeNextHop implements AutoCloseable {
 
     private void converse(InputStream in, OutputStream out) throws IOException {
         say(out, "220 fake ESMTP");
+        boolean carriedMessage = false;
         while (true) {
             String line = readLine(in);
             if (line == null) {
                 return;
             }
             commands.add(line);
+            if (carriedMessage && mode == Mode.IDLE_421) {
+                say(out, "421 4.4.2 fake idle too long");
+                return;
+            }
             String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
             switch (verb) {
                 case "EHLO" -> say(out, "250-fake\r\n250-SIZE 100000000\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 PIPELINING");
@@ -80,6 +95,10 @@ final class FakeNextHop implements AutoCloseable {
                             return;
                         }
                         default -> say(out, "250 2.0.0 queued as FAKE1");
+                    }
+                    carriedMessage = true;
+                    if (mode == Mode.HANG_UP_AFTER_MESSAGE) {
+                        return;
                     }
                 }
                 case "QUIT" -> {
