@@ -16,9 +16,12 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                          int maxConnections, int maxConnectionsPerClient,
                          int inspectionQueue, int inspectionThreads,
                          Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
-                         Duration inspectionTimeout) {
+                         Duration inspectionTimeout, long inMemoryBytes) {
     /** The default of {@code smtp.inspectionTimeout}. */
     public static final Duration DEFAULT_INSPECTION_TIMEOUT = Duration.ofMinutes(2);
+
+    /** The default of {@code smtp.inMemoryBytes} and {@code http.inMemoryBytes}: 256 KiB. */
+    public static final long DEFAULT_IN_MEMORY_BYTES = 256 * 1024;
 
     public SmtpConfig {
         Objects.requireNonNull(listen, "listen");
@@ -29,7 +32,20 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
         Objects.requireNonNull(inspectionTimeout, "inspectionTimeout");
     }
 
-    /** Without {@code smtp.inspectionTimeout}: its default. */
+    /** Without {@code smtp.inMemoryBytes}: its default. */
+    public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
+                      long maxMessageBytes, int maxRecipients, int maxLineLength,
+                      Duration commandTimeout, Duration dataTimeout,
+                      int maxConnections, int maxConnectionsPerClient,
+                      int inspectionQueue, int inspectionThreads,
+                      Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
+                      Duration inspectionTimeout) {
+        this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
+                dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, DEFAULT_IN_MEMORY_BYTES);
+    }
+
+    /** Without {@code smtp.inspectionTimeout} and {@code smtp.inMemoryBytes}: their defaults. */
     public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
                       long maxMessageBytes, int maxRecipients, int maxLineLength,
                       Duration commandTimeout, Duration dataTimeout,
@@ -38,7 +54,7 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                       Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls) {
         this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
                 dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
-                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT);
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT, DEFAULT_IN_MEMORY_BYTES);
     }
 
     /** {@code smtp.tls.*}: STARTTLS is offered only when this is present. */
@@ -53,6 +69,6 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
     public SmtpConfig withAddresses(HostPort newListen, HostPort newNextHop) {
         return new SmtpConfig(newListen, newNextHop, allowedClients, hostname, maxMessageBytes, maxRecipients,
                 maxLineLength, commandTimeout, dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue,
-                inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout);
+                inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, inMemoryBytes);
     }
 }

@@ -1,6 +1,7 @@
 package io.sekisho.receive.smtp;
 
 import io.sekisho.config.HostPort;
+import io.sekisho.transfer.PartContent;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -13,8 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +49,7 @@ public final class SmtpRelayClient implements NextHop {
     }
 
     @Override
-    public NextHopResult relay(SmtpEnvelope envelope, String inspectedHeader, Path message) {
+    public NextHopResult relay(SmtpEnvelope envelope, String inspectedHeader, PartContent message) {
         String stage = "connect";
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         try (Socket socket = new Socket()) {
@@ -97,7 +96,7 @@ public final class SmtpRelayClient implements NextHop {
             }
             StringBuilder mail = new StringBuilder("MAIL FROM:<").append(envelope.mailFrom()).append('>');
             if (offered.stream().anyMatch(c -> c.startsWith("SIZE"))) {
-                mail.append(" SIZE=").append(Files.size(message) + inspectedHeader.length() + 32);
+                mail.append(" SIZE=").append(message.size() + inspectedHeader.length() + 32);
             }
             if (envelope.eightBitMime()) {
                 mail.append(" BODY=8BITMIME");

@@ -45,7 +45,7 @@ public final class MarkerProcessor implements UploadProcessor {
         List<SeenPart> copies = new java.util.ArrayList<>();
         UploadOutcome outcome = UploadOutcome.allow();
         for (TransferPart p : parts) {
-            byte[] b = Files.readAllBytes(p.content());
+            byte[] b = p.content().bytes();
             copies.add(new SeenPart(p.name(), p.declaredType(), p.uninspectable(), b));
             String text = new String(b, StandardCharsets.ISO_8859_1);
             if (text.contains(BLOCK)) {
