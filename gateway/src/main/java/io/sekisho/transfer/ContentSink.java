@@ -32,6 +32,7 @@ public final class ContentSink extends OutputStream {
     private OutputStream out;
     private long size;
     private PartContent finished;
+    private boolean discarded;
 
     /**
      * @param memoryLimit bytes kept in memory at most; past it everything moves to a file (0: a
@@ -51,8 +52,8 @@ public final class ContentSink extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        if (finished != null) {
-            throw new IOException("the content is already finished");
+        if (finished != null || discarded) {
+            throw new IOException(discarded ? "the content was discarded" : "the content is already finished");
         }
         if (out == null && count + (long) len > memoryLimit) {
             spill();
@@ -91,6 +92,9 @@ public final class ContentSink extends OutputStream {
 
     /** Ends the writing (closing the file, if any) and gives the content; later calls give the same. */
     public PartContent finish() throws IOException {
+        if (finished == null && discarded) {
+            throw new IOException("the content was discarded");
+        }
         if (finished == null) {
             if (out != null) {
                 out.close();
@@ -111,6 +115,7 @@ public final class ContentSink extends OutputStream {
 
     /** Drops the content: closes and deletes the spool file, if one was made. */
     public void discard() {
+        discarded = true;
         if (out != null) {
             try {
                 out.close();

@@ -9,6 +9,7 @@ import io.sekisho.receive.http.TestOrigin;
 import io.sekisho.receive.http.TestPki;
 import io.sekisho.receive.icap.Squid;
 import io.sekisho.testing.Formats;
+import io.sekisho.testing.SpoolWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

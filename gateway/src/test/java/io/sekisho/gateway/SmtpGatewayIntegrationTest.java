@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sekisho.receive.smtp.ExternalTools;
 import io.sekisho.receive.smtp.ExternalTools.SmtpSink;
 import io.sekisho.testing.Formats;
+import io.sekisho.testing.SpoolWatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

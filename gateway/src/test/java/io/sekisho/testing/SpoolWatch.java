@@ -1,4 +1,4 @@
-package io.sekisho.gateway;
+package io.sekisho.testing;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -17,19 +17,19 @@ import java.util.stream.Stream;
  * Every name created in a spool folder while it is watched (inotify on Linux), so a test can tell
  * whether a transfer touched the disk at all, even for a file made and deleted within the transfer.
  */
-final class SpoolWatch implements AutoCloseable {
+public final class SpoolWatch implements AutoCloseable {
     private final Path dir;
     private final WatchService watcher;
     private final List<String> created = new ArrayList<>();
 
-    SpoolWatch(Path dir) throws IOException {
+    public SpoolWatch(Path dir) throws IOException {
         this.dir = dir;
         this.watcher = FileSystems.getDefault().newWatchService();
         dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
     }
 
     /** The names created so far, waiting a little for events still on their way. */
-    List<String> created() throws InterruptedException {
+    public List<String> created() throws InterruptedException {
         for (WatchKey key = watcher.poll(1, TimeUnit.SECONDS); key != null; key = watcher.poll(200, TimeUnit.MILLISECONDS)) {
             for (WatchEvent<?> e : key.pollEvents()) {
                 created.add(e.kind() == StandardWatchEventKinds.OVERFLOW ? "(overflow)" : String.valueOf(e.context()));
@@ -40,7 +40,7 @@ final class SpoolWatch implements AutoCloseable {
     }
 
     /** What is in the folder now. */
-    List<Path> left() throws IOException {
+    public List<Path> left() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.toList();
         }
