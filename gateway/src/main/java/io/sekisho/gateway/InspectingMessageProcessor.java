@@ -12,6 +12,7 @@ import io.sekisho.receive.smtp.SmtpOutcome;
 import io.sekisho.receive.smtp.SmtpReplies;
 import io.sekisho.transfer.Channel;
 import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
 import io.sekisho.transfer.WorkFolder;
@@ -73,6 +74,9 @@ public final class InspectingMessageProcessor implements MessageProcessor {
             try {
                 parts = MimeParts.split(message, work);
                 inspections = inspection.inspect(Channel.SMTP, parts, work);
+            } catch (SpoolException e) {
+                // The spool's fault, not the message's: 451 (MessageDelivery), and the sender retries.
+                throw e;
             } catch (IOException e) {
                 // Not MIME we can take apart: the whole message is one part nobody could read.
                 TransferPart whole = wholeMessage(message);

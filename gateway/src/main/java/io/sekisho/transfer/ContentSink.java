@@ -13,7 +13,7 @@ import java.util.Objects;
  * {@code DiskFileUpload}). {@link #finish} gives the {@link PartContent}; {@link #discard} drops
  * what was collected, file and all.
  *
- * <p>An {@link IOException} from a write means the spool file could not be made or written: the
+ * <p>A {@link SpoolException} from a write means the spool file could not be made or written: the
  * caller fails the transfer temporarily (451, 503), it never acknowledges it.
  */
 public final class ContentSink extends OutputStream {
@@ -59,7 +59,11 @@ public final class ContentSink extends OutputStream {
             spill();
         }
         if (out != null) {
-            out.write(b, off, len);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new SpoolException("cannot write " + file, e);
+            }
         } else {
             if (count + len > buffer.length) {
                 // Doubling, but never past the limit: the limit is what the memory bound counts.
@@ -72,10 +76,15 @@ public final class ContentSink extends OutputStream {
         size += len;
     }
 
-    private void spill() throws IOException {
-        file = spillFile.create();
-        out = Files.newOutputStream(file);
-        out.write(buffer, 0, count);
+    private void spill() throws SpoolException {
+        try {
+            file = spillFile.create();
+            out = Files.newOutputStream(file);
+            out.write(buffer, 0, count);
+        } catch (IOException e) {
+            throw new SpoolException("cannot move content past " + memoryLimit + " bytes to the spool"
+                    + (file == null ? "" : " (" + file + ")"), e);
+        }
         buffer = null;
         count = 0;
     }
@@ -97,7 +106,11 @@ public final class ContentSink extends OutputStream {
         }
         if (finished == null) {
             if (out != null) {
-                out.close();
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw new SpoolException("cannot write " + file, e);
+                }
                 out = null;
                 finished = PartContent.spooled(file, size);
             } else {

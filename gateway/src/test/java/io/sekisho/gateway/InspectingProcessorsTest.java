@@ -21,6 +21,7 @@ import io.sekisho.receive.http.UploadRequest;
 import io.sekisho.receive.smtp.SmtpEnvelope;
 import io.sekisho.transfer.Channel;
 import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.TransferPart;
 import io.sekisho.receive.smtp.SmtpOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +176,23 @@ class InspectingProcessorsTest {
             }
         });
         return out;
+    }
+
+    @Test
+    void aPartTheSpoolCannotTakeFailsTheMessageTemporarilyNotAsUnreadableContent() throws Exception {
+        // Nothing may stay in memory, and the spool folder cannot be made (a file is in its way).
+        Path blocked = Files.writeString(tmp.resolve("not-a-folder"), "");
+        InspectingMessageProcessor processor = new InspectingMessageProcessor(
+                inspection(Duration.ofSeconds(30), "smtp.inspectionTimeout"), quarantine, blocked.resolve("spool"), 0);
+        byte[] bytes = MAIL.getBytes(StandardCharsets.UTF_8);
+        SmtpEnvelope envelope = new SmtpEnvelope(UUID.randomUUID().toString(), "c1", "gw.test",
+                new InetSocketAddress("127.0.0.1", 40000), "mx.corp.example.co.jp", "taro@corp.example.co.jp",
+                List.of("partner@example.com"), false, false, false, bytes.length, Instant.now());
+
+        // MessageDelivery answers an exception from the processor with 451.
+        assertThatThrownBy(() -> processor.process(envelope, PartContent.of(bytes)))
+                .isInstanceOf(SpoolException.class).hasMessageContaining("spool");
+        assertThat(recorded()).as("no decision was made on content nobody read").isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.sekisho.receive.http;
 
 import io.sekisho.transfer.ContentSink;
 import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.TransferPart;
 import io.sekisho.transfer.WorkFolder;
 import org.apache.james.mime4j.MimeException;
@@ -85,6 +86,9 @@ public final class UploadParts implements AutoCloseable {
             long[] written = new long[1];
             try (InputStream in = decoding(body.open(), encoding)) {
                 cut |= copyAtMost(in, out, max, written);
+            } catch (SpoolException e) {
+                // The spool's fault, not the body's: the caller answers 503.
+                throw e;
             } catch (IOException | RuntimeException e) {
                 if (!truncated) {
                     out.discard();

@@ -2,6 +2,7 @@ package io.sekisho.receive.smtp;
 
 import io.sekisho.transfer.ContentSink;
 import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.TransferPart;
 import io.sekisho.transfer.WorkFolder;
 import org.apache.james.mime4j.MimeException;
@@ -60,6 +61,9 @@ public final class MimeParts {
     /**
      * Splits {@code message} into parts kept in memory within the work folder's allowance, and past
      * it in files of the work folder (deleted with it).
+     *
+     * @throws SpoolException when a part outgrew memory and the spool could not take it
+     * @throws IOException    when the message cannot be read as MIME
      */
     public static List<TransferPart> split(PartContent message, WorkFolder work) throws IOException {
         Handler handler = new Handler(work);
@@ -76,6 +80,9 @@ public final class MimeParts {
         try (InputStream in = message.open()) {
             parser.parse(in);
         } catch (MimeException e) {
+            if (e.getCause() instanceof SpoolException spool) {
+                throw spool;
+            }
             throw new IOException("cannot parse the message as MIME: " + e.getMessage(), e);
         }
         return List.copyOf(handler.parts);

@@ -3,7 +3,6 @@ package io.sekisho.receive.http;
 import io.sekisho.transfer.TransferPart;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
