@@ -65,7 +65,7 @@ public final class QuarantineStore {
         List<QuarantineEntry.Part> parts = new ArrayList<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (TransferPart p : transfer.parts()) {
-            byte[] bytes = Files.readAllBytes(p.content());
+            byte[] bytes = p.content().bytes();
             parts.add(new QuarantineEntry.Part(p.name(), p.declaredType(), bytes.length, p.sha256()));
             body.writeBytes(bytes);
         }

@@ -9,6 +9,7 @@ import io.sekisho.gateway.Gateway;
 import io.sekisho.receive.smtp.NextHopResult;
 import io.sekisho.receive.smtp.SmtpEnvelope;
 import io.sekisho.receive.smtp.SmtpRelayClient;
+import io.sekisho.transfer.PartContent;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -74,7 +75,7 @@ final class DemoGateway {
                         MAIL_SERVER, Duration.ofSeconds(120));
                 for (Sample sample : samples(data.resolve("outgoing"))) {
                     NextHopResult result = client.relay(envelope(sample), "submitted by the demo (Sekisho strips this)",
-                            spool(data, sample));
+                            PartContent.of(sample.message()));
                     out.printf("   %s %-38s %d %s%n", columns(sample.what(), 62), sample.to(), result.code(), shorten(result.text()));
                     out.flush();
                 }
@@ -206,12 +207,6 @@ final class DemoGateway {
         return new SmtpEnvelope(UUID.randomUUID().toString(), "demo", "demo",
                 new InetSocketAddress("127.0.0.1", 0), MAIL_SERVER, sample.from(), List.of(sample.to()),
                 false, false, true, sample.message().length, Instant.now());
-    }
-
-    private static Path spool(Path data, Sample sample) throws IOException {
-        Path file = Files.createDirectories(data.resolve("spool")).resolve("demo-outgoing.eml");
-        Files.write(file, sample.message());
-        return file;
     }
 
     /** One line; a long policy message is cut in the middle so the incident id at its end stays visible. */

@@ -299,7 +299,7 @@ final class QuarantineCommand implements Runnable {
         if (smtp == null) {
             throw new UserError(config.source() + ": smtp.nextHop: required to release to the next hop (or give --output FILE)");
         }
-        return new SmtpReleaseTarget(smtp.nextHop(), smtp.hostname(), smtp.nextHopTimeout(), smtp.spoolDir());
+        return new SmtpReleaseTarget(smtp.nextHop(), smtp.hostname(), smtp.nextHopTimeout());
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,

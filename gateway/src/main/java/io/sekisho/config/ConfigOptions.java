@@ -107,6 +107,12 @@ public final class ConfigOptions {
             () -> Path.of(System.getProperty("java.io.tmpdir"), "sekisho-spool"), "<temporary folder>/sekisho-spool",
             "Where a message being received is kept until its reply is sent (then it is deleted).");
 
+    public static final Option<Long> SMTP_IN_MEMORY_BYTES = Option.optional("smtp.inMemoryBytes",
+            ValueType.size(0, 64L * 1024 * 1024), SmtpConfig.DEFAULT_IN_MEMORY_BYTES, "256KiB",
+            "A message up to this size is received, inspected and relayed in memory, larger ones go to "
+                    + "smtp.spoolDir; its parts share a second allowance as large. Memory held at most: about "
+                    + "2 x this x smtp.maxConnections. 0: every message on disk.");
+
     public static final Option<Duration> SMTP_INSPECTION_TIMEOUT = Option.optional("smtp.inspectionTimeout",
             ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Duration.ofMinutes(2), "2m",
             "Longest inspection of one message; then its unread parts count as timed out and the policy decides.");
@@ -129,6 +135,12 @@ public final class ConfigOptions {
     public static final Option<Path> HTTP_SPOOL_DIR = Option.computed("http.spoolDir", ValueType.PATH,
             () -> Path.of(System.getProperty("java.io.tmpdir"), "sekisho-http-spool"), "<temporary folder>/sekisho-http-spool",
             "Where request bodies (http and icap) are kept while inspected; deleted once answered.");
+
+    public static final Option<Long> HTTP_IN_MEMORY_BYTES = Option.optional("http.inMemoryBytes",
+            ValueType.size(0, 64L * 1024 * 1024), SmtpConfig.DEFAULT_IN_MEMORY_BYTES, "256KiB",
+            "A request body (http and icap) up to this size is inspected in memory, larger ones go to "
+                    + "http.spoolDir; its decoded parts share a second allowance as large. Memory held at most: "
+                    + "about 2 x this per open request. 0: every body on disk.");
 
     public static final Option<Integer> HTTP_INSPECTION_QUEUE = Option.optional("http.inspectionQueue",
             ValueType.integer(0, 100_000), 100, "100",
@@ -253,12 +265,12 @@ public final class ConfigOptions {
             SMTP_INSPECTION_QUEUE, SMTP_INSPECTION_THREADS, SMTP_NEXT_HOP_TIMEOUT, SMTP_SHUTDOWN_TIMEOUT,
             SMTP_INSPECTION_TIMEOUT,
             SMTP_NEXT_HOP_IDLE,
-            SMTP_SPOOL_DIR, SMTP_TLS_CERTIFICATE, SMTP_TLS_KEY,
+            SMTP_SPOOL_DIR, SMTP_IN_MEMORY_BYTES, SMTP_TLS_CERTIFICATE, SMTP_TLS_KEY,
             AUDIT_DIR, AUDIT_SIGNING_KEY, AUDIT_EVIDENCE, AUDIT_CHECKPOINT_EVERY, AUDIT_CHECKPOINT_INTERVAL,
             AUDIT_MAX_SEGMENT_BYTES, AUDIT_MAX_SEGMENT_AGE, AUDIT_RETENTION,
             AUDIT_SYSLOG_HOST, AUDIT_SYSLOG_PORT, AUDIT_SYSLOG_TLS,
             QUARANTINE_DIR, QUARANTINE_KEY,
-            HTTP_LISTEN, HTTP_MAX_BODY_BYTES, HTTP_SPOOL_DIR, HTTP_INSPECTION_QUEUE, HTTP_INSPECTION_THREADS,
+            HTTP_LISTEN, HTTP_MAX_BODY_BYTES, HTTP_SPOOL_DIR, HTTP_IN_MEMORY_BYTES, HTTP_INSPECTION_QUEUE, HTTP_INSPECTION_THREADS,
             HTTP_IDLE_TIMEOUT, HTTP_UPSTREAM_TIMEOUT, HTTP_INSPECTION_TIMEOUT, HTTP_USERS, HTTP_TLS_CA, HTTP_TLS_INTERCEPT,
             HTTP_TLS_PASS_THROUGH, HTTP_TLS_TRUST_STORE, HTTP_TLS_LEAF_VALIDITY, HTTP_TLS_CERT_CACHE_SIZE,
             ICAP_LISTEN, ICAP_PREVIEW_BYTES, ICAP_MAX_CONNECTIONS,

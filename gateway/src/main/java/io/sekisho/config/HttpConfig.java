@@ -13,11 +13,18 @@ import java.util.Objects;
  */
 public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int inspectionQueue, int inspectionThreads,
                          Duration idleTimeout, Duration upstreamTimeout, Duration inspectionTimeout, Path users,
-                         Tls tls) {
+                         Tls tls, long inMemoryBytes) {
     public HttpConfig {
         Objects.requireNonNull(spoolDir, "spoolDir");
         Objects.requireNonNull(inspectionTimeout, "inspectionTimeout");
         Objects.requireNonNull(tls, "tls");
+    }
+
+    /** Without {@code http.inMemoryBytes}: its default. */
+    public HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int inspectionQueue, int inspectionThreads,
+                      Duration idleTimeout, Duration upstreamTimeout, Duration inspectionTimeout, Path users, Tls tls) {
+        this(listen, maxBodyBytes, spoolDir, inspectionQueue, inspectionThreads, idleTimeout, upstreamTimeout,
+                inspectionTimeout, users, tls, SmtpConfig.DEFAULT_IN_MEMORY_BYTES);
     }
 
     /**
@@ -39,6 +46,6 @@ public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int 
     /** A copy listening elsewhere: tests use port 0. */
     public HttpConfig withListen(HostPort newListen) {
         return new HttpConfig(newListen, maxBodyBytes, spoolDir, inspectionQueue, inspectionThreads, idleTimeout,
-                upstreamTimeout, inspectionTimeout, users, tls);
+                upstreamTimeout, inspectionTimeout, users, tls, inMemoryBytes);
     }
 }

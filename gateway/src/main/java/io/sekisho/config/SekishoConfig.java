@@ -142,7 +142,8 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
                 v.get(ConfigOptions.HTTP_MAX_BODY_BYTES), v.get(ConfigOptions.HTTP_SPOOL_DIR),
                 v.get(ConfigOptions.HTTP_INSPECTION_QUEUE), v.get(ConfigOptions.HTTP_INSPECTION_THREADS),
                 v.get(ConfigOptions.HTTP_IDLE_TIMEOUT), v.get(ConfigOptions.HTTP_UPSTREAM_TIMEOUT),
-                v.get(ConfigOptions.HTTP_INSPECTION_TIMEOUT), v.get(ConfigOptions.HTTP_USERS), tls);
+                v.get(ConfigOptions.HTTP_INSPECTION_TIMEOUT), v.get(ConfigOptions.HTTP_USERS), tls,
+                v.get(ConfigOptions.HTTP_IN_MEMORY_BYTES));
     }
 
     private static SmtpConfig smtp(String file, ConfigValues v, List<Problem> problems) {
@@ -182,7 +183,8 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
                 v.get(ConfigOptions.SMTP_MAX_CONNECTIONS_PER_CLIENT), v.get(ConfigOptions.SMTP_INSPECTION_QUEUE),
                 v.get(ConfigOptions.SMTP_INSPECTION_THREADS), v.get(ConfigOptions.SMTP_NEXT_HOP_TIMEOUT),
                 v.get(ConfigOptions.SMTP_SHUTDOWN_TIMEOUT), v.get(ConfigOptions.SMTP_SPOOL_DIR), tls,
-                v.get(ConfigOptions.SMTP_INSPECTION_TIMEOUT), v.get(ConfigOptions.SMTP_NEXT_HOP_IDLE));
+                v.get(ConfigOptions.SMTP_INSPECTION_TIMEOUT), v.get(ConfigOptions.SMTP_IN_MEMORY_BYTES),
+                v.get(ConfigOptions.SMTP_NEXT_HOP_IDLE));
     }
 
     private static void readable(String file, ConfigValues v, Option<Path> option, List<Problem> problems) {

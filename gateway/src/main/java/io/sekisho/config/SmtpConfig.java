@@ -16,9 +16,12 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                          int maxConnections, int maxConnectionsPerClient,
                          int inspectionQueue, int inspectionThreads,
                          Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
-                         Duration inspectionTimeout, Duration nextHopIdle) {
+                         Duration inspectionTimeout, long inMemoryBytes, Duration nextHopIdle) {
     /** The default of {@code smtp.inspectionTimeout}. */
     public static final Duration DEFAULT_INSPECTION_TIMEOUT = Duration.ofMinutes(2);
+
+    /** The default of {@code smtp.inMemoryBytes} and {@code http.inMemoryBytes}: 256 KiB. */
+    public static final long DEFAULT_IN_MEMORY_BYTES = 256 * 1024;
 
     /** The default of {@code smtp.nextHopIdle}. */
     public static final Duration DEFAULT_NEXT_HOP_IDLE = Duration.ofSeconds(2);
@@ -40,13 +43,26 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                       int maxConnections, int maxConnectionsPerClient,
                       int inspectionQueue, int inspectionThreads,
                       Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
+                      Duration inspectionTimeout, long inMemoryBytes) {
+        this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
+                dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, inMemoryBytes, DEFAULT_NEXT_HOP_IDLE);
+    }
+
+    /** Without {@code smtp.inMemoryBytes} and {@code smtp.nextHopIdle}: their defaults. */
+    public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
+                      long maxMessageBytes, int maxRecipients, int maxLineLength,
+                      Duration commandTimeout, Duration dataTimeout,
+                      int maxConnections, int maxConnectionsPerClient,
+                      int inspectionQueue, int inspectionThreads,
+                      Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
                       Duration inspectionTimeout) {
         this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
                 dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
-                nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, DEFAULT_NEXT_HOP_IDLE);
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, DEFAULT_IN_MEMORY_BYTES);
     }
 
-    /** Without {@code smtp.inspectionTimeout} and {@code smtp.nextHopIdle}: their defaults. */
+    /** Without {@code smtp.inspectionTimeout}, {@code smtp.inMemoryBytes} and {@code smtp.nextHopIdle}: their defaults. */
     public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
                       long maxMessageBytes, int maxRecipients, int maxLineLength,
                       Duration commandTimeout, Duration dataTimeout,
@@ -55,7 +71,7 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                       Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls) {
         this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
                 dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
-                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT, DEFAULT_NEXT_HOP_IDLE);
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT);
     }
 
     /** {@code smtp.tls.*}: STARTTLS is offered only when this is present. */
@@ -70,6 +86,7 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
     public SmtpConfig withAddresses(HostPort newListen, HostPort newNextHop) {
         return new SmtpConfig(newListen, newNextHop, allowedClients, hostname, maxMessageBytes, maxRecipients,
                 maxLineLength, commandTimeout, dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue,
-                inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, nextHopIdle);
+                inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, inMemoryBytes,
+                nextHopIdle);
     }
 }

@@ -1,5 +1,6 @@
 package io.sekisho.extract;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -34,6 +35,37 @@ public interface Extractor extends AutoCloseable {
      */
     default ExtractionResult extract(Path file, String declaredType, boolean gatewayText) {
         return extract(file, declaredType);
+    }
+
+    /** Makes the content a file, for an extraction that must read it by path. */
+    @FunctionalInterface
+    interface FileSource {
+        Path file() throws IOException;
+    }
+
+    /**
+     * As {@link #extract(Path, String, boolean)}, for content the caller holds in memory: an
+     * implementation that can extract it in this process (plain text, docs/adr/0011) reads the
+     * bytes and makes no file; otherwise it asks {@code asFile} for one (docs/adr/0013).
+     *
+     * @param name   the file name the content has for the sender (for detection, and the path in
+     *               the result)
+     * @param asFile the content as a file with that name, made when called
+     * @throws ExtractionUnavailableException when that file cannot be made: the spool's fault, not
+     *                                        the content's
+     */
+    default ExtractionResult extract(String name, byte[] bytes, String declaredType, boolean gatewayText,
+                                     FileSource asFile) {
+        return extract(fileFor(name, asFile), declaredType, gatewayText);
+    }
+
+    /** {@code asFile}'s file; a failure to make it is extraction being unavailable, not a bad file. */
+    static Path fileFor(String name, FileSource asFile) {
+        try {
+            return asFile.file();
+        } catch (IOException | RuntimeException e) {
+            throw new ExtractionUnavailableException("cannot write " + name + " to the spool for extraction: " + e, e);
+        }
     }
 
     @Override

@@ -62,9 +62,21 @@ public final class IsolatedExtractor implements Extractor {
             throw new IllegalStateException("extractor is closed");
         }
         ExtractionResult text = plainText.extract(file, declaredType, gatewayText);
-        if (text != null) {
-            return text;
+        return text != null ? text : inWorker(file);
+    }
+
+    /** Plain text straight from the bytes; only content for a worker becomes a file (docs/adr/0013). */
+    @Override
+    public ExtractionResult extract(String name, byte[] bytes, String declaredType, boolean gatewayText,
+                                    FileSource asFile) {
+        if (closed) {
+            throw new IllegalStateException("extractor is closed");
         }
+        ExtractionResult text = plainText.extract(name, bytes, declaredType, gatewayText);
+        return text != null ? text : inWorker(Extractor.fileFor(name, asFile));
+    }
+
+    private ExtractionResult inWorker(Path file) {
         try {
             permits.acquire();
         } catch (InterruptedException e) {

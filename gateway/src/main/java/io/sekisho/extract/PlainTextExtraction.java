@@ -80,15 +80,28 @@ final class PlainTextExtraction {
                 return null;
             }
             long size = Files.size(file);
-            if (size == 0) {
-                return TikaExtractor.empty(name);
-            }
-            if (size > Math.min(limits.maxInProcessTextBytes(), limits.maxFileBytes())) {
+            if (size > 0 && size > inProcessLimit()) {
                 return null;
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             // The worker reports unreadable files with their reason; let it.
+            return null;
+        }
+        return extract(name, bytes, declaredType, gatewayText);
+    }
+
+    /**
+     * As {@link #extract(Path, String, boolean)} for content held in memory (docs/adr/0013): no file
+     * is read or made.
+     *
+     * @param name the content's file name, as the sender gave it
+     */
+    ExtractionResult extract(String name, byte[] bytes, String declaredType, boolean gatewayText) {
+        if (bytes.length == 0) {
+            return TikaExtractor.empty(name);
+        }
+        if (bytes.length > inProcessLimit()) {
             return null;
         }
         // The charset first: it is far cheaper than Tika's detection and turns away most binary files.
@@ -100,6 +113,10 @@ final class PlainTextExtraction {
             return null;
         }
         return budgeted(name, bytes.length, decoded);
+    }
+
+    private long inProcessLimit() {
+        return Math.min(limits.maxInProcessTextBytes(), limits.maxFileBytes());
     }
 
     private record Decoded(Charset charset, String text) {

@@ -160,12 +160,13 @@ public final class Gateway implements AutoCloseable {
                 if (config.smtp() != null) {
                     smtp = SmtpServer.start(config.smtp(), new InspectingMessageProcessor(new TransferInspection(
                             extractor, snapshots, policy, audit, evidence, config.smtp().inspectionTimeout(),
-                            "smtp.inspectionTimeout", pool, metrics), quarantine));
+                            "smtp.inspectionTimeout", pool, metrics), quarantine, config.smtp().spoolDir(),
+                            config.smtp().inMemoryBytes()));
                     opened.push(smtp);
                 }
                 InspectingUploadProcessor uploads = new InspectingUploadProcessor(new TransferInspection(extractor,
                         snapshots, policy, audit, evidence, config.http().inspectionTimeout(), "http.inspectionTimeout",
-                        pool, metrics), quarantine);
+                        pool, metrics), quarantine, config.http().spoolDir());
                 if (config.http().listen() != null) {
                     http = HttpProxyServer.start(config.http(), uploads, resolver);
                     opened.push(http);

@@ -11,14 +11,16 @@ import io.sekisho.receive.smtp.SmtpEnvelope;
 import io.sekisho.receive.smtp.SmtpOutcome;
 import io.sekisho.receive.smtp.SmtpReplies;
 import io.sekisho.transfer.Channel;
+import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
+import io.sekisho.transfer.WorkFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -48,22 +50,33 @@ public final class InspectingMessageProcessor implements MessageProcessor {
 
     private final TransferInspection inspection;
     private final QuarantineStore quarantine;
+    private final Path spoolDir;
+    private final long inMemoryBytes;
 
-    /** @param inspection with smtp.inspectionTimeout as its deadline */
-    InspectingMessageProcessor(TransferInspection inspection, QuarantineStore quarantine) {
+    /**
+     * @param inspection    with smtp.inspectionTimeout as its deadline
+     * @param spoolDir      smtp.spoolDir: where a message's work folder is made, if it needs one
+     * @param inMemoryBytes smtp.inMemoryBytes: what a message's parts may hold in memory together
+     */
+    InspectingMessageProcessor(TransferInspection inspection, QuarantineStore quarantine, Path spoolDir,
+                               long inMemoryBytes) {
         this.inspection = Objects.requireNonNull(inspection, "inspection");
         this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
+        this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
+        this.inMemoryBytes = inMemoryBytes;
     }
 
     @Override
-    public SmtpOutcome process(SmtpEnvelope envelope, Path message) throws IOException {
-        Path partsDir = message.resolveSibling(message.getFileName() + ".parts");
-        try {
+    public SmtpOutcome process(SmtpEnvelope envelope, PartContent message) throws IOException {
+        try (WorkFolder work = new WorkFolder(spoolDir, "parts-", inMemoryBytes)) {
             List<TransferPart> parts;
             List<Inspection> inspections;
             try {
-                parts = MimeParts.split(message, partsDir);
-                inspections = inspection.inspect(Channel.SMTP, parts, partsDir);
+                parts = MimeParts.split(message, work);
+                inspections = inspection.inspect(Channel.SMTP, parts, work);
+            } catch (SpoolException e) {
+                // The spool's fault, not the message's: 451 (MessageDelivery), and the sender retries.
+                throw e;
             } catch (IOException e) {
                 // Not MIME we can take apart: the whole message is one part nobody could read.
                 TransferPart whole = wholeMessage(message);
@@ -74,13 +87,11 @@ public final class InspectingMessageProcessor implements MessageProcessor {
             Transfer transfer = transfer(envelope, parts);
             Decision decision = inspection.decide(transfer, inspections);
             return act(envelope, message, transfer, inspections, decision);
-        } finally {
-            TransferInspection.deleteTree(partsDir);
         }
     }
 
     /** Records, then acts; the order is what ADR 0006 and 0008 promise. */
-    private SmtpOutcome act(SmtpEnvelope envelope, Path message, Transfer transfer, List<Inspection> inspections,
+    private SmtpOutcome act(SmtpEnvelope envelope, PartContent message, Transfer transfer, List<Inspection> inspections,
                             Decision decision) {
         try {
             inspection.record(transfer, inspections, decision);
@@ -123,8 +134,8 @@ public final class InspectingMessageProcessor implements MessageProcessor {
                 envelope.recipients(), null, parts);
     }
 
-    private static TransferPart wholeMessage(Path message) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(message), MessageDigest.getInstance("SHA-256"))) {
+    private static TransferPart wholeMessage(PartContent message) throws IOException {
+        try (InputStream in = new DigestInputStream(message.open(), MessageDigest.getInstance("SHA-256"))) {
             long size = in.transferTo(java.io.OutputStream.nullOutputStream());
             String sha = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
             return new TransferPart("message.eml", "message/rfc822", size, sha, message);

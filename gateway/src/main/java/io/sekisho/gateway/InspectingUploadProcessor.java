@@ -10,14 +10,15 @@ import io.sekisho.receive.http.TunnelReport;
 import io.sekisho.receive.http.UploadOutcome;
 import io.sekisho.receive.http.UploadProcessor;
 import io.sekisho.receive.http.UploadRequest;
+import io.sekisho.transfer.PartContent;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
+import io.sekisho.transfer.WorkFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,32 +56,34 @@ public final class InspectingUploadProcessor implements UploadProcessor {
 
     private final TransferInspection inspection;
     private final QuarantineStore quarantine;
+    private final Path spoolDir;
 
-    /** @param inspection with http.inspectionTimeout as its deadline */
-    InspectingUploadProcessor(TransferInspection inspection, QuarantineStore quarantine) {
+    /**
+     * @param inspection with http.inspectionTimeout as its deadline
+     * @param spoolDir   http.spoolDir: where a request's work folder is made, if a part needs a file
+     */
+    InspectingUploadProcessor(TransferInspection inspection, QuarantineStore quarantine, Path spoolDir) {
         this.inspection = Objects.requireNonNull(inspection, "inspection");
         this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
+        this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
     }
 
     @Override
     public UploadOutcome clientToProxyRequest(UploadRequest request, List<TransferPart> parts) throws IOException {
-        Path workDir = workDir(parts);
-        try {
-            List<Inspection> inspections = inspection.inspect(request.channel(), parts, workDir);
+        // The parts are already in memory or spooled; the folder is only for named files for workers.
+        try (WorkFolder work = new WorkFolder(spoolDir, "inspect-", 0)) {
+            List<Inspection> inspections = inspection.inspect(request.channel(), parts, work);
             // The sender is the authenticated proxy user, else the client address (what an
             // auditor can trace back to a machine), so policies and audit queries always have one.
             Transfer transfer = new Transfer(request.transferId(), request.channel(), Instant.now(), request.who(),
                     request.clientAddress(), List.of(request.host()), request.url(), parts);
             Decision decision = inspection.decide(transfer, inspections);
-            return act(request, transfer, inspections, decision, workDir);
-        } finally {
-            TransferInspection.deleteTree(workDir);
+            return act(request, transfer, inspections, decision);
         }
     }
 
     /** Records, then acts; the order is what ADR 0006 and 0008 promise. */
-    private UploadOutcome act(UploadRequest request, Transfer transfer, List<Inspection> inspections, Decision decision,
-                              Path workDir) {
+    private UploadOutcome act(UploadRequest request, Transfer transfer, List<Inspection> inspections, Decision decision) {
         try {
             inspection.record(transfer, inspections, decision);
         } catch (AuditUnavailableException e) {
@@ -97,7 +100,7 @@ public final class InspectingUploadProcessor implements UploadProcessor {
             case QUARANTINE -> {
                 try {
                     List<TransferPart> held = new ArrayList<>();
-                    held.add(requestPart(request, workDir));
+                    held.add(requestPart(request));
                     held.addAll(transfer.parts());
                     quarantine.put(new Transfer(transfer.id(), transfer.channel(), transfer.receivedAt(),
                             transfer.sender(), transfer.clientAddress(), transfer.destinations(), transfer.url(), held));
@@ -149,24 +152,16 @@ public final class InspectingUploadProcessor implements UploadProcessor {
         return m == null || m.isBlank() ? fallback : m.strip();
     }
 
-    /** Where the parts get their senders' names while inspected: next to the parts, in the private spool. */
-    private static Path workDir(List<TransferPart> parts) throws IOException {
-        Path spool = parts.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"))
-                : parts.get(0).content().toAbsolutePath().getParent();
-        return Files.createTempDirectory(spool, "inspect-");
-    }
-
     /** The request line and the headers that matter, as a part of its own. */
-    private static TransferPart requestPart(UploadRequest request, Path workDir) throws IOException {
+    private static TransferPart requestPart(UploadRequest request) {
         StringBuilder head = new StringBuilder(request.method()).append(' ').append(request.url()).append(" HTTP/1.1\r\n");
         for (Map.Entry<String, String> h : request.headers()) {
             head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }
         byte[] bytes = head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
-        Path file = Files.write(workDir.resolve(REQUEST_PART), bytes);
         try {
             String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            return new TransferPart(REQUEST_PART, "message/http", bytes.length, sha, file);
+            return new TransferPart(REQUEST_PART, "message/http", bytes.length, sha, PartContent.of(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

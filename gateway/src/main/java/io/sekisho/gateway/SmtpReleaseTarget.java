@@ -7,11 +7,10 @@ import io.sekisho.receive.smtp.NextHop;
 import io.sekisho.receive.smtp.NextHopResult;
 import io.sekisho.receive.smtp.SmtpEnvelope;
 import io.sekisho.receive.smtp.SmtpRelayClient;
+import io.sekisho.transfer.PartContent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -26,17 +25,14 @@ public final class SmtpReleaseTarget implements ReleaseTarget {
     private final HostPort nextHop;
     private final String hostname;
     private final NextHop relay;
-    private final Path spoolDir;
 
     /**
      * @param hostname the name in EHLO and in the added header ({@code smtp.hostname})
-     * @param spoolDir where the decrypted message is kept while it is relayed (deleted after)
      */
-    public SmtpReleaseTarget(HostPort nextHop, String hostname, Duration timeout, Path spoolDir) {
+    public SmtpReleaseTarget(HostPort nextHop, String hostname, Duration timeout) {
         this.nextHop = Objects.requireNonNull(nextHop, "nextHop");
         this.hostname = Objects.requireNonNull(hostname, "hostname");
         this.relay = new SmtpRelayClient(nextHop, hostname, timeout);
-        this.spoolDir = spoolDir;
     }
 
     @Override
@@ -58,17 +54,12 @@ public final class SmtpReleaseTarget implements ReleaseTarget {
                 sender + String.join("", transfer.entry().destinations()));
         SmtpEnvelope envelope = new SmtpEnvelope(transfer.entry().id(), "release", hostname, null, hostname, sender,
                 transfer.entry().destinations(), false, utf8Addresses, eightBit, message.length, Instant.now());
-        Files.createDirectories(spoolDir);
-        Path file = Files.createTempFile(spoolDir, "release-", ".eml");
-        try {
-            Files.write(file, message);
-            NextHopResult r = relay.relay(envelope, hostname + "; id=" + transfer.entry().id() + "; released", file);
-            if (r.kind() != NextHopResult.Kind.ACCEPTED) {
-                throw new IOException("next hop " + nextHop + " " + r.kind().name().toLowerCase(java.util.Locale.ROOT)
-                        + " at " + r.stage() + (r.code() > 0 ? ": " + r.code() + " " : ": ") + r.text());
-            }
-        } finally {
-            Files.deleteIfExists(file);
+        // The decrypted message is already in memory (the quarantine file is opened whole): relayed from there.
+        NextHopResult r = relay.relay(envelope, hostname + "; id=" + transfer.entry().id() + "; released",
+                PartContent.of(message));
+        if (r.kind() != NextHopResult.Kind.ACCEPTED) {
+            throw new IOException("next hop " + nextHop + " " + r.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " at " + r.stage() + (r.code() > 0 ? ": " + r.code() + " " : ": ") + r.text());
         }
     }
 

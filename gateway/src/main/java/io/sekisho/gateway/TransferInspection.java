@@ -18,21 +18,20 @@ import io.sekisho.inspect.Inspector;
 import io.sekisho.match.Matcher;
 import io.sekisho.receive.http.UploadParts;
 import io.sekisho.transfer.Channel;
+import io.sekisho.transfer.PartContent;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
+import io.sekisho.transfer.WorkFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,11 +141,12 @@ final class TransferInspection {
      * Inspects every part within the deadline; what is not done by then is timed out.
      *
      * @param channel how the transfer arrived (for the metrics)
-     * @param workDir a folder of the caller's (deleted by it) where parts get their sender's names
+     * @param work    the caller's work folder (closed by it), where a part that goes to a worker
+     *                gets its sender's name
      */
-    List<Inspection> inspect(Channel channel, List<TransferPart> parts, Path workDir) {
+    List<Inspection> inspect(Channel channel, List<TransferPart> parts, WorkFolder work) {
         long start = System.nanoTime();
-        List<Inspection> result = inspect(parts, workDir);
+        List<Inspection> result = inspect(parts, work);
         metrics.inspected(channel, Duration.ofNanos(System.nanoTime() - start));
         for (Inspection i : result) {
             if (!i.inspected()) {
@@ -156,7 +156,7 @@ final class TransferInspection {
         return result;
     }
 
-    private List<Inspection> inspect(List<TransferPart> parts, Path workDir) {
+    private List<Inspection> inspect(List<TransferPart> parts, WorkFolder work) {
         // A slot is set once: by the inspection, or (first) by the deadline, so a part interrupted
         // at the deadline is reported as timed out rather than as the failure the interrupt causes.
         AtomicReferenceArray<Inspection> done = new AtomicReferenceArray<>(parts.size());
@@ -170,7 +170,7 @@ final class TransferInspection {
                 Matcher matcher = new Matcher(lease.snapshot());
                 Inspector inspector = new Inspector(extractor, () -> matcher);
                 for (int i = 0; i < parts.size() && !Thread.currentThread().isInterrupted(); i++) {
-                    done.compareAndSet(i, null, inspectPart(inspector, parts.get(i), workDir, i));
+                    done.compareAndSet(i, null, inspectPart(inspector, parts.get(i), work, i));
                 }
             } finally {
                 MDC.clear();
@@ -212,11 +212,11 @@ final class TransferInspection {
         return result;
     }
 
-    private Inspection inspectPart(Inspector inspector, TransferPart part, Path workDir, int index) {
+    private Inspection inspectPart(Inspector inspector, TransferPart part, WorkFolder work, int index) {
         try {
             if (UploadParts.TRUNCATED.equals(part.uninspectable())) {
                 // The start is all there is: what it matches counts, and the rest is not seen.
-                Inspection start = inspector.inspect(part.name(), named(part, workDir, index), part.declaredType());
+                Inspection start = inspectContent(inspector, part, work, index);
                 ExtractionResult r = start.extraction();
                 return new Inspection(start.name(), new ExtractionResult(r.status().worst(ExtractionStatus.TRUNCATED),
                         "longer than http.maxBodyBytes: only the first " + part.size() + " bytes were inspected",
@@ -225,46 +225,80 @@ final class TransferInspection {
             if (!part.inspectable()) {
                 return uninspected(part, status(part.uninspectable()), describe(part.uninspectable()));
             }
-            return inspector.inspect(part.name(), named(part, workDir, index), part.declaredType(), part.gatewayText());
+            return inspectContent(inspector, part, work, index);
         } catch (ExtractionUnavailableException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn("inspection of part {} failed: {}", part.name(), e.toString());
             return uninspected(part, ExtractionStatus.FAILED, "inspection failed: " + e.getMessage());
         }
     }
 
     /**
-     * The part's content under the name the sender gave it (a hard link), so that the extracted
-     * paths and the audit record say {@code plan.docx!/...} rather than the spool file's name, and
-     * the extractor sees the file name extension.
-     *
-     * <p>The first part with a name is linked as {@code named/NAME}; a later part with the same
-     * name gets a directory of its own ({@code named-INDEX/NAME}). One directory per transfer
-     * rather than one per part: every new inode costs the spool's file system, and for small mail
-     * on ext4 creating and removing a directory per part was several percent of the gateway's CPU.
+     * Content in memory goes to the extractor as bytes, and becomes a file only if a worker must
+     * read it (docs/adr/0013); spooled content is read through its name in the work folder.
      */
-    private static Path named(TransferPart part, Path workDir, int index) {
+    private static Inspection inspectContent(Inspector inspector, TransferPart part, WorkFolder work, int index)
+            throws IOException {
+        PartContent content = part.content();
+        String fileName = fileName(part);
+        if (content.inMemory()) {
+            String name = fileName != null ? fileName : "part-" + index;
+            return inspector.inspect(part.name(), name, content.bytes(), part.declaredType(), part.gatewayText(),
+                    () -> {
+                        try {
+                            return named(content, work, index, name);
+                        } catch (IOException | InvalidPathException e) {
+                            // A name this file system refuses (too long, say) must not defer the
+                            // transfer for ever: the part's index names it instead. If that fails
+                            // too, the spool is at fault and the transfer is deferred.
+                            return named(content, work, index, "part-" + index);
+                        }
+                    });
+        }
+        Path file;
+        try {
+            file = fileName == null ? content.file() : named(content, work, index, fileName);
+        } catch (IOException | UnsupportedOperationException | SecurityException | InvalidPathException e) {
+            // Read from the spool file's own name: the paths in the record are less telling, nothing worse.
+            file = content.file();
+        }
+        return inspector.inspect(part.name(), file, part.declaredType(), part.gatewayText());
+    }
+
+    /** The last segment of the part's name, made safe as a file name; null when nothing usable is left. */
+    private static String fileName(TransferPart part) {
         String name = part.name();
         int nested = name.lastIndexOf("!/");
         name = UNSAFE_NAME_CHARS.matcher(nested >= 0 ? name.substring(nested + 2) : name).replaceAll("_");
-        if (name.isBlank() || name.equals(".") || name.equals("..")) {
-            return part.content();
-        }
+        return name.isBlank() || name.equals(".") || name.equals("..") ? null : name;
+    }
+
+    /**
+     * The part's content under the name the sender gave it (a hard link for a spool file, written
+     * out for content in memory), so that the extracted paths and the audit record say
+     * {@code plan.docx!/...} rather than a spool file's name, and the extractor sees the file name
+     * extension.
+     *
+     * <p>The first part with a name becomes {@code named/NAME}; a later part with the same name gets
+     * a directory of its own ({@code named-INDEX/NAME}). One directory per transfer rather than one
+     * per part: every new inode costs the spool's file system, and for small mail on ext4 creating
+     * and removing a directory per part was several percent of the gateway's CPU.
+     */
+    private static Path named(PartContent content, WorkFolder work, int index, String name) throws IOException {
+        Path shared = work.folder().resolve("named");
         try {
-            Path shared = workDir.resolve("named");
-            try {
-                return Files.createLink(shared.resolve(name), part.content());
-            } catch (NoSuchFileException e) {
-                // The transfer's first named part: the directory does not exist yet.
-                Files.createDirectory(shared);
-                return Files.createLink(shared.resolve(name), part.content());
-            } catch (FileAlreadyExistsException e) {
-                Path own = Files.createDirectory(workDir.resolve("named-" + index));
-                return Files.createLink(own.resolve(name), part.content());
+            return content.asFile(shared, name);
+        } catch (NoSuchFileException e) {
+            if (!content.inMemory() && !Files.exists(content.file())) {
+                throw e;
             }
-        } catch (IOException | UnsupportedOperationException | SecurityException | InvalidPathException e) {
-            return part.content();
+            // The transfer's first named part: the directory does not exist yet.
+            Files.createDirectory(shared);
+            return content.asFile(shared, name);
+        } catch (FileAlreadyExistsException e) {
+            Path own = Files.createDirectory(work.folder().resolve("named-" + index));
+            return content.asFile(own, name);
         }
     }
 
@@ -289,28 +323,5 @@ final class TransferInspection {
 
     static Inspection uninspected(TransferPart part, ExtractionStatus status, String detail) {
         return new Inspection(part.name(), ExtractionResult.failure(status, detail), List.of());
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            log.warn("could not remove {}: {}", dir, e.getMessage());
-        }
     }
 }

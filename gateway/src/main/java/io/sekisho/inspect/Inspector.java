@@ -37,7 +37,21 @@ public final class Inspector {
 
     /** @param gatewayText the file is text the gateway wrote itself (see {@link Extractor#extract(Path, String, boolean)}) */
     public Inspection inspect(String name, Path file, String declaredType, boolean gatewayText) {
-        ExtractionResult extraction = extractor.extract(file, declaredType, gatewayText);
+        return matched(name, extractor.extract(file, declaredType, gatewayText));
+    }
+
+    /**
+     * Inspects content held in memory: no file is made unless the extractor needs one
+     * (see {@link Extractor#extract(String, byte[], String, boolean, Extractor.FileSource)}).
+     *
+     * @param fileName the name the content has as a file (the last part of {@code name}, made safe)
+     */
+    public Inspection inspect(String name, String fileName, byte[] bytes, String declaredType, boolean gatewayText,
+                              Extractor.FileSource asFile) {
+        return matched(name, extractor.extract(fileName, bytes, declaredType, gatewayText, asFile));
+    }
+
+    private Inspection matched(String name, ExtractionResult extraction) {
         // Parts that failed still contribute whatever text they produced: a truncated part's
         // first megabytes can hold the excerpt, and the policy sees both facts.
         List<Match> matches = matchers.get().match(extraction.parts());

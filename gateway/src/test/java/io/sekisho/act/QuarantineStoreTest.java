@@ -66,7 +66,7 @@ class QuarantineStoreTest {
         byte[] stored = Files.readAllBytes(quarantine.resolve("inc-1.skq"));
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("annealed").doesNotContain("alice@");
         QuarantinedTransfer opened = store.open("inc-1");
-        assertThat(opened.contents()).singleElement().isEqualTo(Files.readAllBytes(t.parts().get(0).content()));
+        assertThat(opened.contents()).singleElement().isEqualTo(t.parts().get(0).content().bytes());
         assertThat(opened.entry().sender()).isEqualTo("alice@example.com");
         assertThat(store.list().entries()).extracting(QuarantineEntry::id).containsExactly("inc-1");
     }

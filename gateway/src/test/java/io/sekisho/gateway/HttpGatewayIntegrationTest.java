@@ -9,6 +9,7 @@ import io.sekisho.receive.http.TestOrigin;
 import io.sekisho.receive.http.TestPki;
 import io.sekisho.receive.icap.Squid;
 import io.sekisho.testing.Formats;
+import io.sekisho.testing.SpoolWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,6 +146,57 @@ class HttpGatewayIntegrationTest {
             assertThat(got.text()).contains("Quarterly figures, nothing secret.\n").contains("hello there");
         });
         assertThat(records(config)).as("a plain allow leaves no record").isEmpty();
+    }
+
+    @Test
+    void smallUploadsAreInspectedAndForwardedWithoutAFileInTheSpool() throws Exception {
+        Path config = fixture.uploadConfig("in-memory", "");
+        Gateway g = gateway(config);
+        TestOrigin origin = opened(new TestOrigin());
+        Path clean = Files.writeString(tmp.resolve("small-clean.txt"), "Quarterly figures, nothing secret.\n");
+        Path secret = Files.writeString(tmp.resolve("small-secret.txt"),
+                "Notes from the meeting.\n" + fixture.excerpt(SECRET, 11, 11) + "\n");
+        try (SpoolWatch spool = new SpoolWatch(g.config().http().spoolDir())) {
+            HttpTools.Result allowed = HttpTools.curl(proxy(g), "-F", "file=@" + clean + ";type=text/plain",
+                    "http://" + EXTERNAL + ":" + origin.port() + "/upload");
+            HttpTools.Result blocked = HttpTools.curl(proxy(g), "-F", "file=@" + secret + ";type=text/plain",
+                    "http://" + EXTERNAL + ":" + origin.port() + "/upload");
+
+            assertThat(allowed.status()).as(allowed.output()).isEqualTo(200);
+            assertThat(blocked.status()).as(blocked.output()).isEqualTo(403);
+            assertThat(spool.created()).as("nothing made in the spool, not even for a moment").isEmpty();
+        }
+        assertThat(origin.received).singleElement()
+                .satisfies(got -> assertThat(got.text()).contains("Quarterly figures, nothing secret."));
+        assertThat(decisions(config)).singleElement().satisfies(rec ->
+                assertThat(rec.path("matches").get(0).path("documentId").asText()).isEqualTo("LCD-ALN-0032-alignment-layer"));
+    }
+
+    @Test
+    void anUploadPastHttpInMemoryBytesGoesToTheSpoolIsStillInspectedAndLeavesNothing() throws Exception {
+        Path config = fixture.uploadConfig("spilled", "");
+        Gateway g = gateway(config);
+        TestOrigin origin = opened(new TestOrigin());
+        // Past the default 256 KiB: the body moves to a spool file while it is received.
+        String filler = "Figures for the quarter, nothing classified in this line at all.\n".repeat(5_000);
+        Path clean = Files.writeString(tmp.resolve("large-clean.txt"), filler);
+        Path secret = Files.writeString(tmp.resolve("large-secret.txt"),
+                filler + "Notes from the meeting.\n" + fixture.excerpt(SECRET, 11, 11) + "\n");
+        try (SpoolWatch spool = new SpoolWatch(g.config().http().spoolDir())) {
+            HttpTools.Result blocked = HttpTools.curl(proxy(g), "-H", "Content-Type: text/plain",
+                    "--data-binary", "@" + secret, "http://" + EXTERNAL + ":" + origin.port() + "/upload");
+            HttpTools.Result allowed = HttpTools.curl(proxy(g), "-H", "Content-Type: text/plain",
+                    "--data-binary", "@" + clean, "http://" + EXTERNAL + ":" + origin.port() + "/upload");
+
+            assertThat(blocked.status()).as(blocked.output()).isEqualTo(403);
+            assertThat(allowed.status()).as(allowed.output()).isEqualTo(200);
+            assertThat(spool.created()).anyMatch(name -> name.startsWith("body-"));
+            assertThat(spool.left()).as("the spool files are deleted once answered").isEmpty();
+        }
+        assertThat(origin.received).singleElement()
+                .satisfies(got -> assertThat(got.body()).isEqualTo(Files.readAllBytes(clean)));
+        assertThat(decisions(config)).singleElement().satisfies(rec ->
+                assertThat(rec.path("rule").asText()).isEqualTo("secret-excerpt-external"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -20,6 +20,8 @@ import io.sekisho.receive.http.UploadParts;
 import io.sekisho.receive.http.UploadRequest;
 import io.sekisho.receive.smtp.SmtpEnvelope;
 import io.sekisho.transfer.Channel;
+import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.TransferPart;
 import io.sekisho.receive.smtp.SmtpOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -127,35 +129,43 @@ class InspectingProcessorsTest {
     }
 
     private InspectingMessageProcessor processor(Duration deadline) {
-        return new InspectingMessageProcessor(inspection(deadline, "smtp.inspectionTimeout"), quarantine);
+        return new InspectingMessageProcessor(inspection(deadline, "smtp.inspectionTimeout"), quarantine,
+                tmp.resolve("smtp-spool"), 256 * 1024);
     }
 
     private InspectingUploadProcessor uploads(Duration deadline) {
-        return new InspectingUploadProcessor(inspection(deadline, "http.inspectionTimeout"), quarantine);
+        return new InspectingUploadProcessor(inspection(deadline, "http.inspectionTimeout"), quarantine,
+                tmp.resolve("http-spool"));
     }
 
     /** One upload of a text part to {@code host}, the part marked uninspectable as UploadParts would mark it. */
     private UploadOutcome upload(InspectingUploadProcessor processor, String host, String uninspectable) throws Exception {
-        Path spool = Files.createDirectories(tmp.resolve("http-spool-" + UUID.randomUUID()));
-        Path part = Files.writeString(spool.resolve(UUID.randomUUID() + ".bin"), "Nothing classified here.\n");
+        byte[] part = "Nothing classified here.\n".getBytes(StandardCharsets.UTF_8);
         UploadRequest request = new UploadRequest(Channel.HTTP, UUID.randomUUID().toString(), "c1", "127.0.0.1", null,
-                "POST", "http://" + host + "/upload", host, List.of(), Files.size(part));
+                "POST", "http://" + host + "/upload", host, List.of(), part.length);
         UploadOutcome outcome = processor.clientToProxyRequest(request, List.of(new TransferPart("notes.txt", "text/plain",
-                Files.size(part), "00", part, uninspectable)));
-        try (var left = Files.list(spool)) {
-            assertThat(left).as("only the part itself is left (the proxy deletes it)").containsExactly(part);
-        }
+                part.length, "00", PartContent.of(part), uninspectable)));
+        assertThat(leftIn(tmp.resolve("http-spool"))).as("the work folder is removed").isEmpty();
         return outcome;
     }
 
     private SmtpOutcome send(InspectingMessageProcessor processor, String to, String message) throws Exception {
-        Path file = Files.writeString(tmp.resolve(UUID.randomUUID() + ".eml"), message);
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         SmtpEnvelope envelope = new SmtpEnvelope(UUID.randomUUID().toString(), "c1", "gw.test",
                 new InetSocketAddress("127.0.0.1", 40000), "mx.corp.example.co.jp", "taro@corp.example.co.jp",
-                List.of(to), false, false, false, Files.size(file), Instant.now());
-        SmtpOutcome outcome = processor.process(envelope, file);
-        assertThat(file.resolveSibling(file.getFileName() + ".parts")).as("parts are removed").doesNotExist();
+                List.of(to), false, false, false, bytes.length, Instant.now());
+        SmtpOutcome outcome = processor.process(envelope, PartContent.of(bytes));
+        assertThat(leftIn(tmp.resolve("smtp-spool"))).as("the work folder is removed").isEmpty();
         return outcome;
+    }
+
+    private static List<Path> leftIn(Path spool) throws IOException {
+        if (!Files.exists(spool)) {
+            return List.of();
+        }
+        try (var left = Files.list(spool)) {
+            return left.toList();
+        }
     }
 
     private List<String> recorded() throws Exception {
@@ -166,6 +176,23 @@ class InspectingProcessorsTest {
             }
         });
         return out;
+    }
+
+    @Test
+    void aPartTheSpoolCannotTakeFailsTheMessageTemporarilyNotAsUnreadableContent() throws Exception {
+        // Nothing may stay in memory, and the spool folder cannot be made (a file is in its way).
+        Path blocked = Files.writeString(tmp.resolve("not-a-folder"), "");
+        InspectingMessageProcessor processor = new InspectingMessageProcessor(
+                inspection(Duration.ofSeconds(30), "smtp.inspectionTimeout"), quarantine, blocked.resolve("spool"), 0);
+        byte[] bytes = MAIL.getBytes(StandardCharsets.UTF_8);
+        SmtpEnvelope envelope = new SmtpEnvelope(UUID.randomUUID().toString(), "c1", "gw.test",
+                new InetSocketAddress("127.0.0.1", 40000), "mx.corp.example.co.jp", "taro@corp.example.co.jp",
+                List.of("partner@example.com"), false, false, false, bytes.length, Instant.now());
+
+        // MessageDelivery answers an exception from the processor with 451.
+        assertThatThrownBy(() -> processor.process(envelope, PartContent.of(bytes)))
+                .isInstanceOf(SpoolException.class).hasMessageContaining("spool");
+        assertThat(recorded()).as("no decision was made on content nobody read").isEmpty();
     }
 
     @Test

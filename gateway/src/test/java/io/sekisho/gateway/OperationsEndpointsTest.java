@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import io.sekisho.transfer.PartContent;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -120,7 +121,7 @@ class OperationsEndpointsTest {
             SmtpEnvelope envelope = new SmtpEnvelope(UUID.randomUUID().toString(), "test", "test",
                     new InetSocketAddress("127.0.0.1", 0), "mx.corp.example.co.jp", from, List.of(to), false, false, true,
                     Files.size(file), Instant.now());
-            return client.relay(envelope, "test", file);
+            return client.relay(envelope, "test", PartContent.of(file));
         } finally {
             Files.deleteIfExists(file);
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sekisho.receive.smtp.ExternalTools;
 import io.sekisho.receive.smtp.ExternalTools.SmtpSink;
 import io.sekisho.testing.Formats;
+import io.sekisho.testing.SpoolWatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,6 +153,69 @@ class SmtpGatewayIntegrationTest {
             assertThat(r.path("matches").get(0).path("part").asText()).isEqualTo("notes.docx");
             assertThat(r.path("evidence").asText()).isEqualTo("hash");
             assertThat(out).contains(r.path("incident").asText());
+        });
+    }
+
+    @Test
+    void smallMessagesAreInspectedAndRelayedWithoutAFileInTheSpool() throws Exception {
+        Gateway g = gateway("in-memory");
+        try (SpoolWatch spool = new SpoolWatch(g.config().smtp().spoolDir())) {
+            String clean = swaks(g, "memory@corp.example.co.jp", "partner@example.com",
+                    "--body", "Shall we meet at noon?");
+            String secret = swaks(g, "memory@corp.example.co.jp", "buyer@example.com",
+                    "--body", "Notes from the meeting.\n" + fixture.excerpt(SECRET, 11, 11));
+
+            assertThat(clean).contains("<-  250 2.0.0 Ok: relayed as ");
+            assertThat(secret).contains("<** 550 5.7.1 Message refused");
+            assertThat(spool.created()).as("nothing made in the spool, not even for a moment").isEmpty();
+        }
+        assertThat(sinkMessagesFrom(sink, "memory@corp.example.co.jp")).hasSize(1);
+        assertThat(auditRecords(g, "memory@corp.example.co.jp")).singleElement().satisfies(r ->
+                assertThat(r.path("matches").get(0).path("documentId").asText()).isEqualTo("LCD-ALN-0032-alignment-layer"));
+    }
+
+    @Test
+    void aMessagePastSmtpInMemoryBytesGoesToTheSpoolIsStillInspectedAndLeavesNothing() throws Exception {
+        Gateway g = gateway("spilled");
+        // Past the default 256 KiB: the message moves to a spool file while it is received.
+        String filler = "Figures for the quarter, nothing classified in this line at all.\n".repeat(5_000);
+        Path secretBody = Files.writeString(tmp.resolve("large-secret.txt"),
+                filler + "Notes from the meeting.\n" + fixture.excerpt(SECRET, 11, 11) + "\n");
+        Path cleanBody = Files.writeString(tmp.resolve("large-clean.txt"), filler);
+        try (SpoolWatch spool = new SpoolWatch(g.config().smtp().spoolDir())) {
+            String secret = swaks(g, "large@corp.example.co.jp", "buyer@example.com", "--body", "@" + secretBody);
+            String clean = swaks(g, "large@corp.example.co.jp", "partner@example.com", "--body", "@" + cleanBody);
+
+            assertThat(secret).contains("<** 550 5.7.1 Message refused");
+            assertThat(clean).contains("<-  250 2.0.0 Ok: relayed as ");
+            assertThat(spool.created()).anyMatch(name -> name.startsWith("msg-") && name.endsWith(".eml"));
+            assertThat(spool.left()).as("the spool files are deleted once answered").isEmpty();
+        }
+        List<Path> delivered = sinkMessagesFrom(sink, "large@corp.example.co.jp");
+        assertThat(delivered).singleElement().satisfies(m ->
+                assertThat(Files.size(m)).isGreaterThan(Files.size(cleanBody)));
+        assertThat(auditRecords(g, "large@corp.example.co.jp")).singleElement().satisfies(r ->
+                assertThat(r.path("rule").asText()).isEqualTo("secret-excerpt-external"));
+    }
+
+    @Test
+    void aWordDocumentInsideASmallMessageIsNamedForItsWorkerAndRecordedUnderItsPath() throws Exception {
+        Gateway g = gateway("named");
+        byte[] docx = Files.readAllBytes(docx(SECRET, 11, 11));
+        Path zip = Files.write(tmp.resolve("plan.zip"), Formats.zipBytes("plan.docx", docx));
+        try (SpoolWatch spool = new SpoolWatch(g.config().smtp().spoolDir())) {
+            String out = swaks(g, "named@corp.example.co.jp", "buyer@example.com", "--body", "The plan.",
+                    "--attach-type", "application/zip", "--attach-name", "plan.zip", "--attach", "@" + zip);
+
+            assertThat(out).contains("<** 550 5.7.1 Message refused");
+            assertThat(spool.created()).as("one work folder for the file the worker reads")
+                    .singleElement().satisfies(name -> assertThat(name).startsWith("parts-"));
+            assertThat(spool.left()).isEmpty();
+        }
+        assertThat(auditRecords(g, "named@corp.example.co.jp")).singleElement().satisfies(r -> {
+            assertThat(r.path("matches").get(0).path("part").asText()).isEqualTo("plan.zip");
+            assertThat(r.path("matches").get(0).path("passages").get(0).path("path").asText())
+                    .as("the worker read the part under its sender's name").startsWith("plan.zip!/plan.docx");
         });
     }
 

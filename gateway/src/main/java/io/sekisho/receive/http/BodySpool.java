@@ -1,44 +1,53 @@
 package io.sekisho.receive.http;
 
 import io.netty.buffer.ByteBuf;
+import io.sekisho.transfer.ContentSink;
+import io.sekisho.transfer.PartContent;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * One request body on disk, exactly as received (after de-chunking, before Content-Encoding is
- * undone), up to http.maxBodyBytes. What does not fit is not written: {@link #append} says how
- * much it took, and the caller keeps the rest for streaming once the request is allowed.
+ * One request body exactly as received (after de-chunking, before Content-Encoding is undone), up
+ * to http.maxBodyBytes: in memory up to http.inMemoryBytes, past it in a file of the spool
+ * (docs/adr/0013). What does not fit http.maxBodyBytes is not kept: {@link #append} says how much
+ * it took, and the caller keeps the rest for streaming once the request is allowed.
  */
 public final class BodySpool implements AutoCloseable {
-    private final Path file;
+    private final ContentSink sink;
     private final long max;
-    private OutputStream out;
-    private long size;
     private boolean truncated;
 
-    public BodySpool(Path dir, long max) throws IOException {
-        Files.createDirectories(dir);
-        Path f;
-        try {
-            f = Files.createTempFile(dir, "body-", ".bin", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            f = Files.createTempFile(dir, "body-", ".bin");
-        }
-        this.file = f;
+    /**
+     * @param dir         where the body goes when it outgrows memory
+     * @param max         http.maxBodyBytes
+     * @param memoryBytes http.inMemoryBytes
+     */
+    public BodySpool(Path dir, long max, long memoryBytes) {
+        this.sink = new ContentSink(memoryBytes, () -> spoolFile(dir));
         this.max = max;
-        this.out = Files.newOutputStream(file);
     }
 
-    /** Writes what fits of {@code buf} (without consuming it); returns how many bytes it took. */
+    private static Path spoolFile(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try {
+            return Files.createTempFile(dir, "body-", ".bin",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            return Files.createTempFile(dir, "body-", ".bin");
+        }
+    }
+
+    /**
+     * Keeps what fits of {@code buf} (without consuming it); returns how many bytes it took. An
+     * exception means the spool file could not be made or written.
+     */
     public int append(ByteBuf buf) throws IOException {
-        int n = (int) Math.min(buf.readableBytes(), max - size);
+        int n = (int) Math.min(buf.readableBytes(), max - sink.size());
         if (n > 0) {
-            buf.getBytes(buf.readerIndex(), out, n);
-            size += n;
+            buf.getBytes(buf.readerIndex(), sink, n);
         }
         if (n < buf.readableBytes()) {
             truncated = true;
@@ -46,37 +55,27 @@ public final class BodySpool implements AutoCloseable {
         return n;
     }
 
-    /** Closes the file for reading; the spool is complete or truncated. */
+    /** Ends the body (closing its file, if it has one); the spool is complete or truncated. */
     public void finish() throws IOException {
-        if (out != null) {
-            out.close();
-            out = null;
-        }
+        sink.finish();
     }
 
-    public Path file() {
-        return file;
+    /** The body; after {@link #finish}. */
+    public PartContent content() throws IOException {
+        return sink.finish();
     }
 
     public long size() {
-        return size;
+        return sink.size();
     }
 
     public boolean truncated() {
         return truncated;
     }
 
+    /** Drops the body, and its file if it has one. */
     @Override
     public void close() {
-        try {
-            finish();
-        } catch (IOException ignored) {
-            // deleting it anyway
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // the spool folder is private; a leftover is cleaned at the next start
-        }
+        sink.discard();
     }
 }

@@ -37,8 +37,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -235,13 +233,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (x.hasBody) {
-            try {
-                x.spool = new BodySpool(services.config().spoolDir(), services.config().maxBodyBytes());
-            } catch (IOException e) {
-                log.error("[{}] cannot spool: {}", connectionId, e.toString());
-                reply(HttpReplies.tempfail("Sekisho cannot store the upload for inspection.", x.json), false);
-                return;
-            }
+            // Nothing is made on disk yet: the body stays in memory unless it outgrows http.inMemoryBytes.
+            x.spool = new BodySpool(services.config().spoolDir(), services.config().maxBodyBytes(),
+                    services.config().inMemoryBytes());
             if (HttpUtil.is100ContinueExpected(req)) {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
@@ -343,7 +337,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 took = x.spool.append(c.content());
             } catch (IOException e) {
                 c.release();
-                log.error("[{}] spooling failed: {}", connectionId, e.toString());
+                log.error("[{}] spooling the upload to {} failed, it gets 503: {}", connectionId,
+                        services.config().spoolDir(), e.toString());
                 reply(HttpReplies.tempfail("Sekisho cannot store the upload for inspection.", x.json), false);
                 return;
             }
@@ -373,6 +368,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             try {
                 x.spool.finish();
             } catch (IOException e) {
+                log.error("[{}] spooling the upload to {} failed, it gets 503: {}", connectionId,
+                        services.config().spoolDir(), e.toString());
                 reply(HttpReplies.tempfail("Sekisho cannot store the upload for inspection.", x.json), false);
                 return;
             }
@@ -422,9 +419,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         try {
             if (x.hasBody) {
                 UploadOutcome outcome;
-                splitter = new UploadParts(services.config().spoolDir(), services.config().maxBodyBytes());
+                splitter = new UploadParts(services.config().spoolDir(), services.config().maxBodyBytes(),
+                        services.config().inMemoryBytes());
                 try {
-                    List<TransferPart> parts = splitter.split(x.envelope, x.spool.file(), x.spool.truncated());
+                    List<TransferPart> parts = splitter.split(x.envelope, x.spool.content(), x.spool.truncated());
                     outcome = services.processor().clientToProxyRequest(x.envelope, parts);
                     if (outcome == null) {
                         throw new IllegalStateException("the processor returned no outcome");
@@ -447,13 +445,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             proxyToServerRequest(x, loop);
         } finally {
             if (splitter != null) {
-                for (Path p : splitter.files()) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // the spool folder is private
-                    }
-                }
+                splitter.close();
             }
         }
     }
@@ -509,7 +501,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             long left = x.spool == null ? 0 : x.spool.size();
             boolean ends = x.rest == null;
             if (left > 0) {
-                try (InputStream in = Files.newInputStream(x.spool.file())) {
+                try (InputStream in = x.spool.content().open()) {
                     byte[] buf = new byte[64 * 1024];
                     while (left > 0) {
                         int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, left));

@@ -1,6 +1,10 @@
 package io.sekisho.receive.http;
 
+import io.sekisho.transfer.ContentSink;
+import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.TransferPart;
+import io.sekisho.transfer.WorkFolder;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.Field;
@@ -17,7 +21,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -35,10 +38,11 @@ import java.util.zip.InflaterInputStream;
  * {@code multipart/form-data} into one part per file and one for all plain fields, decodes
  * {@code application/x-www-form-urlencoded} into one text part of fields, and leaves any other
  * body as one part. Every decoded part is bounded by http.maxBodyBytes (a compression bomb ends
- * as a part marked {@link #TRUNCATED}). The files are written next to the body and are the
- * caller's to delete.
+ * as a part marked {@link #TRUNCATED}). The parts are kept in memory while they fit
+ * http.inMemoryBytes together, else in files of a work folder in the spool (docs/adr/0013), which
+ * {@link #close} deletes.
  */
-public final class UploadParts {
+public final class UploadParts implements AutoCloseable {
     /** The body (or its decoded form) was longer than http.maxBodyBytes: the part holds the start. */
     public static final String TRUNCATED = "truncated";
     /** The Content-Encoding is unknown or the bytes do not decode: the part holds the bytes as sent. */
@@ -46,18 +50,23 @@ public final class UploadParts {
 
     static final String FORM_FIELDS = "form-fields";
 
-    private final Path dir;
+    private final WorkFolder work;
     private final long max;
-    private final List<Path> files = new ArrayList<>();
 
-    public UploadParts(Path dir, long max) {
-        this.dir = dir;
+    /**
+     * @param dir         http.spoolDir, where the work folder is made if a part outgrows memory
+     * @param max         http.maxBodyBytes
+     * @param memoryBytes http.inMemoryBytes: what the parts may hold in memory together
+     */
+    public UploadParts(Path dir, long max, long memoryBytes) {
+        this.work = new WorkFolder(dir, "upload-", memoryBytes);
         this.max = max;
     }
 
-    /** Every file this made (to delete with the body). */
-    public List<Path> files() {
-        return files;
+    /** Deletes the parts' files, if any were made. */
+    @Override
+    public void close() {
+        work.close();
     }
 
     /**
@@ -66,25 +75,28 @@ public final class UploadParts {
      * @param body      the body as received
      * @param truncated the body itself was cut at http.maxBodyBytes
      */
-    public List<TransferPart> split(UploadRequest request, Path body, boolean truncated) throws IOException {
+    public List<TransferPart> split(UploadRequest request, PartContent body, boolean truncated) throws IOException {
         String type = request.header("Content-Type");
         String encoding = request.header("Content-Encoding");
         String rawName = rawName(request.url());
-        Path decoded = body;
+        PartContent decoded = body;
         boolean cut = truncated;
         if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-            Path out = newFile();
+            ContentSink out = work.newSink();
             long[] written = new long[1];
-            try (InputStream in = decoding(Files.newInputStream(body), encoding);
-                 OutputStream o = Files.newOutputStream(out)) {
-                cut |= copyAtMost(in, o, max, written);
+            try (InputStream in = decoding(body.open(), encoding)) {
+                cut |= copyAtMost(in, out, max, written);
+            } catch (SpoolException e) {
+                // The spool's fault, not the body's: the caller answers 503.
+                throw e;
             } catch (IOException | RuntimeException e) {
                 if (!truncated) {
+                    out.discard();
                     return List.of(part(rawName, type, body, UNDECODABLE));
                 }
                 // A cut body ends in the middle of the compressed stream: keep what decoded.
             }
-            decoded = out;
+            decoded = work.finish(out);
         }
         if (cut) {
             return List.of(part(rawName, type, decoded, TRUNCATED));
@@ -138,14 +150,14 @@ public final class UploadParts {
         return false;
     }
 
-    private List<TransferPart> multipart(String contentType, Path body) throws IOException {
+    private List<TransferPart> multipart(String contentType, PartContent body) throws IOException {
         MimeConfig config = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(64 * 1024).setMaxHeaderCount(1000)
                 .setMaxContentLen(max).build();
         MimeTokenStream stream = new MimeTokenStream(config);
         List<TransferPart> parts = new ArrayList<>();
         StringBuilder fields = new StringBuilder();
         String disposition = null;
-        try (InputStream in = Files.newInputStream(body)) {
+        try (InputStream in = body.open()) {
             stream.parseHeadless(in, contentType);
             for (EntityState s = stream.getState(); s != EntityState.T_END_OF_STREAM; s = stream.next()) {
                 switch (s) {
@@ -167,12 +179,12 @@ public final class UploadParts {
                             fields.append(name == null ? "" : name).append(": ")
                                     .append(new String(value, StandardCharsets.UTF_8)).append('\n');
                         } else {
-                            Path f = newFile();
-                            try (InputStream data = stream.getDecodedInputStream(); OutputStream o = Files.newOutputStream(f)) {
+                            ContentSink o = work.newSink();
+                            try (InputStream data = stream.getDecodedInputStream()) {
                                 data.transferTo(o);
                             }
                             parts.add(part(filename != null ? filename : name != null ? name : "part-" + (parts.size() + 1),
-                                    declared, f, null));
+                                    declared, work.finish(o), null));
                         }
                     }
                     default -> {
@@ -183,9 +195,7 @@ public final class UploadParts {
             return null;
         }
         if (fields.length() > 0) {
-            Path f = newFile();
-            Files.writeString(f, fields, StandardCharsets.UTF_8);
-            parts.add(part(FORM_FIELDS, "text/plain; charset=utf-8", f, null));
+            parts.add(part(FORM_FIELDS, "text/plain; charset=utf-8", keep(fields), null));
         }
         return parts;
     }
@@ -203,8 +213,8 @@ public final class UploadParts {
         return null;
     }
 
-    private TransferPart urlEncoded(Path body) throws IOException {
-        String text = Files.readString(body, StandardCharsets.ISO_8859_1);
+    private TransferPart urlEncoded(PartContent body) throws IOException {
+        String text = new String(body.bytes(), StandardCharsets.ISO_8859_1);
         StringBuilder out = new StringBuilder();
         try {
             for (String pair : text.split("&")) {
@@ -220,9 +230,7 @@ public final class UploadParts {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        Path f = newFile();
-        Files.writeString(f, out, StandardCharsets.UTF_8);
-        return part(FORM_FIELDS, "text/plain; charset=utf-8", f, null);
+        return part(FORM_FIELDS, "text/plain; charset=utf-8", keep(out), null);
     }
 
     private static String rawName(String url) {
@@ -236,27 +244,34 @@ public final class UploadParts {
         return last.isEmpty() ? "body" : last;
     }
 
-    private Path newFile() throws IOException {
-        Path f = Files.createTempFile(dir, "part-", ".bin");
-        files.add(f);
-        return f;
+    /** Text the gateway made from the body, kept as UTF-8 within the memory allowance like any part. */
+    private PartContent keep(CharSequence text) throws IOException {
+        ContentSink sink = work.newSink();
+        sink.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        return work.finish(sink);
     }
 
-    private static TransferPart part(String name, String type, Path file, String uninspectable) throws IOException {
+    private static TransferPart part(String name, String type, PartContent content, String uninspectable)
+            throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        if (content.inMemory()) {
+            byte[] bytes = content.bytes();
+            return new TransferPart(name, type, bytes.length, HexFormat.of().formatHex(sha.digest(bytes)), content,
+                    uninspectable);
+        }
         long size = 0;
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+        try (InputStream in = new DigestInputStream(content.open(), sha)) {
             byte[] buf = new byte[64 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
                 size += n;
             }
         }
-        return new TransferPart(name, type, size, HexFormat.of().formatHex(sha.digest()), file, uninspectable);
+        return new TransferPart(name, type, size, HexFormat.of().formatHex(sha.digest()), content, uninspectable);
     }
 }

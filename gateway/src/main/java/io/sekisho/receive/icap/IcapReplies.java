@@ -5,12 +5,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.sekisho.receive.http.HttpReplies;
 import io.sekisho.receive.http.UploadOutcome;
+import io.sekisho.transfer.PartContent;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -63,12 +62,12 @@ final class IcapReplies {
     }
 
     /** For a client that did not send {@code Allow: 204}: the request itself, unmodified. */
-    static ByteBuf unmodified(byte[] httpHead, Path body) throws IOException {
+    static ByteBuf unmodified(byte[] httpHead, PartContent body) throws IOException {
         ByteBuf out = head("200 OK", Map.of(), "", body == null
                 ? "req-hdr=0, null-body=" + httpHead.length : "req-hdr=0, req-body=" + httpHead.length);
         out.writeBytes(httpHead);
         if (body != null) {
-            try (InputStream in = Files.newInputStream(body)) {
+            try (InputStream in = body.open()) {
                 byte[] buf = new byte[64 * 1024];
                 int n;
                 while ((n = in.read(buf)) > 0) {

@@ -27,8 +27,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -76,7 +74,7 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
                 httpHead = null;
                 closeSpool();
                 if (h.method().equals("REQMOD") && h.hasBody()) {
-                    spool = new BodySpool(limits.spoolDir(), limits.maxBodyBytes());
+                    spool = new BodySpool(limits.spoolDir(), limits.maxBodyBytes(), limits.inMemoryBytes());
                 }
             } else if (msg instanceof IcapMessage.HttpHead hh) {
                 httpHead = hh.bytes();
@@ -90,7 +88,7 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
                 end(ctx);
             }
         } catch (IOException e) {
-            log.error("[{}] cannot spool: {}", connectionId, e.toString());
+            log.error("[{}] spooling the body to {} failed, ICAP 503: {}", connectionId, limits.spoolDir(), e.toString());
             ctx.writeAndFlush(IcapReplies.unavailable("cannot spool")).addListener(ChannelFutureListener.CLOSE);
         } finally {
             ReferenceCountUtil.release(msg);
@@ -157,10 +155,10 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
     }
 
     private ByteBuf inspect(UploadRequest request, BodySpool body, byte[] requestHead, boolean allow204) {
-        UploadParts splitter = new UploadParts(limits.spoolDir(), limits.maxBodyBytes());
+        UploadParts splitter = new UploadParts(limits.spoolDir(), limits.maxBodyBytes(), limits.inMemoryBytes());
         UploadOutcome outcome;
         try {
-            List<TransferPart> parts = splitter.split(request, body.file(), body.truncated());
+            List<TransferPart> parts = splitter.split(request, body.content(), body.truncated());
             outcome = processor.clientToProxyRequest(request, parts);
             if (outcome == null) {
                 throw new IllegalStateException("the processor returned no outcome");
@@ -169,13 +167,7 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
             log.error("[{}] inspection of {} failed: {}", connectionId, request.transferId(), e.toString());
             outcome = new UploadOutcome.Tempfail("inspection failed");
         } finally {
-            for (Path p : splitter.files()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // the spool folder is private
-                }
-            }
+            splitter.close();
         }
         log.info("[{}] {} {} {} from {}: {}", connectionId, request.transferId(), request.method(), request.url(),
                 request.who(), outcome);
@@ -185,7 +177,7 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
             status = 204;
             try {
                 reply = allow204 ? IcapReplies.noModification()
-                        : body.truncated() ? IcapReplies.unavailable("body too large to echo") : IcapReplies.unmodified(requestHead, body.file());
+                        : body.truncated() ? IcapReplies.unavailable("body too large to echo") : IcapReplies.unmodified(requestHead, body.content());
             } catch (IOException e) {
                 reply = IcapReplies.unavailable("cannot read the spooled body");
             }

@@ -2,11 +2,11 @@ package io.sekisho.receive.smtp;
 
 import io.sekisho.receive.InspectionPool;
 import io.sekisho.transfer.LogFields;
+import io.sekisho.transfer.PartContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -45,11 +45,11 @@ public final class MessageDelivery implements AutoCloseable {
      * Queues one message; {@code onReply} is called (on an inspection thread) with the reply for the
      * client. Returns false when the queue is full: nothing was queued, nothing will be called.
      */
-    public boolean submit(SmtpEnvelope envelope, Path message, Consumer<SmtpReply> onReply) {
+    public boolean submit(SmtpEnvelope envelope, PartContent message, Consumer<SmtpReply> onReply) {
         return pool.submit(() -> onReply.accept(deliver(envelope, message)));
     }
 
-    SmtpReply deliver(SmtpEnvelope envelope, Path message) {
+    SmtpReply deliver(SmtpEnvelope envelope, PartContent message) {
         String id = envelope.connectionId();
         // Every line logged for this message, here and in the processor, carries both ids.
         MDC.put(LogFields.CONNECTION_ID, id);
@@ -62,7 +62,7 @@ public final class MessageDelivery implements AutoCloseable {
         }
     }
 
-    private SmtpReply deliverWithIds(SmtpEnvelope envelope, Path message, String id) {
+    private SmtpReply deliverWithIds(SmtpEnvelope envelope, PartContent message, String id) {
         SmtpOutcome outcome;
         try {
             outcome = processor.process(envelope, message);

@@ -1,6 +1,6 @@
 package io.sekisho.receive.smtp;
 
-import java.nio.file.Path;
+import io.sekisho.transfer.PartContent;
 
 /**
  * The seam between receiving and inspection: what happens to a message once it is completely
@@ -8,8 +8,9 @@ import java.nio.file.Path;
  *
  * <p>Call order for one message: {@link #process} on an inspection thread (never the event
  * loop; it may block), then, if the outcome is {@link SmtpOutcome.Deliver}, the relay to the next
- * hop, then {@link #completed} with the reply the client is about to get. The message file is
- * deleted after that reply is sent: copy it (quarantine) inside {@code process}.
+ * hop, then {@link #completed} with the reply the client is about to get. The message (in memory,
+ * or a spool file when large) is dropped after that reply is sent: copy it (quarantine) inside
+ * {@code process}.
  *
  * <p>An exception from {@code process} is a temporary failure (451): fail closed.
  */
@@ -22,7 +23,7 @@ public interface MessageProcessor {
      * @param message  the message as received (headers and body, CRLF line ends, dots unstuffed);
      *                 an {@code X-Sekisho-Inspected} header in it came from outside and means nothing
      */
-    SmtpOutcome process(SmtpEnvelope envelope, Path message) throws Exception;
+    SmtpOutcome process(SmtpEnvelope envelope, PartContent message) throws Exception;
 
     /** Told what became of the message: the outcome and the reply sent to the client (for audit). */
     default void completed(SmtpEnvelope envelope, SmtpOutcome outcome, SmtpReply reply) {

@@ -1,59 +1,43 @@
 package io.sekisho.receive.smtp;
 
 import io.netty.buffer.ByteBuf;
+import io.sekisho.transfer.ContentSink;
+import io.sekisho.transfer.PartContent;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
- * The file one message is received into, deleted once its reply has been sent.
+ * One message as it is received: in memory up to smtp.inMemoryBytes, then in a file of the spool
+ * (docs/adr/0013). Dropped once its reply has been sent.
  *
- * <p>Writes happen on the event loop, as Netty's own {@code DiskFileUpload} does: they go to the
- * page cache in chunks of up to 64 KiB and return in microseconds. The slow work (inspection,
- * the relay) runs on the inspection executor.
+ * <p>Writes happen on the event loop, as Netty's own {@code MixedFileUpload} does: a copy into
+ * memory, or, past the limit, a write to the page cache in chunks of up to 64 KiB, return in
+ * microseconds. The slow work (inspection, the relay) runs on the inspection executor.
  */
 final class MessageSpool {
-    private final Path file;
-    private FileChannel channel;
+    private final ContentSink sink;
 
-    private MessageSpool(Path file, FileChannel channel) {
-        this.file = file;
-        this.channel = channel;
+    /**
+     * @param dir         where the message goes when it outgrows memory
+     * @param memoryBytes how much of it is kept in memory
+     */
+    MessageSpool(Path dir, long memoryBytes) {
+        this.sink = new ContentSink(memoryBytes, () -> Files.createTempFile(dir, "msg-", ".eml"));
     }
 
-    static MessageSpool create(Path dir) throws IOException {
-        Path file = Files.createTempFile(dir, "msg-", ".eml");
-        return new MessageSpool(file, FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
-    }
-
+    /** Takes all of {@code data}; an exception means the spool file could not be made or written. */
     void write(ByteBuf data) throws IOException {
-        while (data.isReadable()) {
-            data.readBytes(channel, data.readableBytes());
-        }
+        data.readBytes(sink, data.readableBytes());
     }
 
-    /** Closes the file for writing; it can then be read by path. */
-    Path finish() throws IOException {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
-        return file;
+    /** Ends the message; it can then be read as often as needed until {@link #delete}. */
+    PartContent finish() throws IOException {
+        return sink.finish();
     }
 
     void delete() {
-        try {
-            finish();
-        } catch (IOException ignored) {
-            // deleting anyway
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // the spool folder is private; a left-over file is found by its name pattern
-        }
+        sink.discard();
     }
 }

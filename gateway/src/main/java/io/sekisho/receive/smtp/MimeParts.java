@@ -1,6 +1,10 @@
 package io.sekisho.receive.smtp;
 
+import io.sekisho.transfer.ContentSink;
+import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.TransferPart;
+import io.sekisho.transfer.WorkFolder;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -20,8 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -49,17 +51,22 @@ import java.util.Map;
  * the extract stage decodes them.
  */
 public final class MimeParts {
-    /** Parts per message before the rest is refused: a limit on files created, not on content. */
+    /** Parts per message before the rest is refused: a limit on parts kept, not on content. */
     public static final int MAX_PARTS = 10_000;
     private static final byte[] PGP_MARKER = "-----BEGIN PGP MESSAGE-----".getBytes(StandardCharsets.US_ASCII);
 
     private MimeParts() {
     }
 
-    /** Splits {@code message} into parts whose content is written under {@code partsDir}. */
-    public static List<TransferPart> split(Path message, Path partsDir) throws IOException {
-        Files.createDirectories(partsDir);
-        Handler handler = new Handler(partsDir);
+    /**
+     * Splits {@code message} into parts kept in memory within the work folder's allowance, and past
+     * it in files of the work folder (deleted with it).
+     *
+     * @throws SpoolException when a part outgrew memory and the spool could not take it
+     * @throws IOException    when the message cannot be read as MIME
+     */
+    public static List<TransferPart> split(PartContent message, WorkFolder work) throws IOException {
+        Handler handler = new Handler(work);
         MimeConfig config = MimeConfig.custom()
                 .setMaxLineLen(-1)
                 .setMaxHeaderLen(100_000)
@@ -70,16 +77,19 @@ public final class MimeParts {
         parser.setContentDecoding(true);
         parser.setRecurse();
         parser.setContentHandler(handler);
-        try (InputStream in = Files.newInputStream(message)) {
+        try (InputStream in = message.open()) {
             parser.parse(in);
         } catch (MimeException e) {
+            if (e.getCause() instanceof SpoolException spool) {
+                throw spool;
+            }
             throw new IOException("cannot parse the message as MIME: " + e.getMessage(), e);
         }
         return List.copyOf(handler.parts);
     }
 
     private static final class Handler extends AbstractContentHandler {
-        private final Path dir;
+        private final WorkFolder work;
         private final List<TransferPart> parts = new ArrayList<>();
         /** Name prefix of each open message: "" for the outer one, "forwarded.eml!/" inside. */
         private final Deque<String> messages = new ArrayDeque<>();
@@ -89,8 +99,8 @@ public final class MimeParts {
         private String subject;
         private int counter;
 
-        Handler(Path dir) {
-            this.dir = dir;
+        Handler(WorkFolder work) {
+            this.work = work;
         }
 
         @Override
@@ -207,7 +217,6 @@ public final class MimeParts {
             if (parts.size() >= MAX_PARTS) {
                 throw new IOException("more than " + MAX_PARTS + " parts");
             }
-            Path file = dir.resolve(String.format(Locale.ROOT, "part-%05d", parts.size()));
             MessageDigest sha;
             try {
                 sha = MessageDigest.getInstance("SHA-256");
@@ -217,7 +226,8 @@ public final class MimeParts {
             long size = 0;
             boolean pgp = false;
             byte[] tail = new byte[0];
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha)) {
+            ContentSink sink = work.newSink();
+            try (OutputStream out = new DigestOutputStream(sink, sha)) {
                 if (bytes != null) {
                     out.write(bytes);
                     size = bytes.length;
@@ -238,10 +248,12 @@ public final class MimeParts {
                     }
                 }
             }
+            PartContent kept = work.finish(sink);
             if (reason == null && pgp) {
                 reason = TransferPart.PGP_ENCRYPTED;
             }
-            parts.add(new TransferPart(name, declaredType, size, HexFormat.of().formatHex(sha.digest()), file, reason, gatewayText));
+            parts.add(new TransferPart(name, declaredType, size, HexFormat.of().formatHex(sha.digest()), kept, reason,
+                    gatewayText));
         }
 
         private static int indexOf(byte[] haystack, byte[] needle) {

@@ -1,12 +1,12 @@
 package io.sekisho.receive.smtp;
 
+import io.sekisho.transfer.PartContent;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The message as it goes to the next hop: our {@code X-Sekisho-Inspected} header first, then the
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * outside proves nothing and must not reach a downstream system that trusts it), dot-stuffed,
  * ended with {@code CRLF . CRLF}.
  *
- * <p>The spooled message has CRLF line ends only: {@link SmtpInput} refuses bare CR and LF.
+ * <p>The received message has CRLF line ends only: {@link SmtpInput} refuses bare CR and LF.
  */
 final class RelayedMessage {
     static final String HEADER = "X-Sekisho-Inspected";
@@ -23,17 +23,22 @@ final class RelayedMessage {
     }
 
     /** Writes the DATA content and the end-of-data line; returns the bytes written. */
-    static long writeTo(OutputStream out, String inspectedHeader, Path message) throws IOException {
+    static long writeTo(OutputStream out, String inspectedHeader, PartContent message) throws IOException {
         byte[] ours = (HEADER + ": " + inspectedHeader + "\r\n").getBytes(StandardCharsets.UTF_8);
         out.write(ours);
         Copy copy = new Copy(out);
         copy.written = ours.length;
-        try (InputStream in = Files.newInputStream(message)) {
-            // Whole buffers, not single bytes: the body is most of a message and is copied as it is,
-            // but for dot-stuffing, so it is scanned, never copied a byte at a time.
-            byte[] buffer = new byte[64 * 1024];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                copy.chunk(buffer, n);
+        if (message.inMemory()) {
+            byte[] bytes = message.bytes();
+            copy.chunk(bytes, bytes.length);
+        } else {
+            try (InputStream in = message.open()) {
+                // Whole buffers, not single bytes: the body is most of a message and is copied as it
+                // is, but for dot-stuffing, so it is scanned, never copied a byte at a time.
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    copy.chunk(buffer, n);
+                }
             }
         }
         copy.end();

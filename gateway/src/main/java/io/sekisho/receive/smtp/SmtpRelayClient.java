@@ -1,6 +1,7 @@
 package io.sekisho.receive.smtp;
 
 import io.sekisho.config.HostPort;
+import io.sekisho.transfer.PartContent;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -13,8 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -84,7 +83,7 @@ public final class SmtpRelayClient implements NextHop {
     }
 
     @Override
-    public NextHopResult relay(SmtpEnvelope envelope, String inspectedHeader, Path message) {
+    public NextHopResult relay(SmtpEnvelope envelope, String inspectedHeader, PartContent message) {
         Connection reused = kept == null ? null : kept.take();
         if (reused != null) {
             NextHopResult result = transaction(reused, true, envelope, inspectedHeader, message);
@@ -151,7 +150,7 @@ public final class SmtpRelayClient implements NextHop {
      * handed over, and the caller tries a new connection.
      */
     private NextHopResult transaction(Connection c, boolean reused, SmtpEnvelope envelope, String inspectedHeader,
-                                      Path message) {
+                                      PartContent message) {
         String stage = "MAIL";
         boolean keep = false;
         try {
@@ -168,7 +167,7 @@ public final class SmtpRelayClient implements NextHop {
             }
             StringBuilder mail = new StringBuilder("MAIL FROM:<").append(envelope.mailFrom()).append('>');
             if (offered.stream().anyMatch(o -> o.startsWith("SIZE"))) {
-                mail.append(" SIZE=").append(Files.size(message) + inspectedHeader.length() + 32);
+                mail.append(" SIZE=").append(message.size() + inspectedHeader.length() + 32);
             }
             if (envelope.eightBitMime()) {
                 mail.append(" BODY=8BITMIME");

@@ -7,12 +7,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.sekisho.config.SmtpConfig;
+import io.sekisho.transfer.PartContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -273,14 +273,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(SmtpReplies.INSPECTION_BUSY);
             return;
         }
-        try {
-            spool = MessageSpool.create(config.spoolDir());
-            spoolFailed = false;
-        } catch (IOException e) {
-            log.error("[{}] cannot create a spool file in {}: {}", id, config.spoolDir(), e.toString());
-            reply(SmtpReplies.LOCAL_ERROR);
-            return;
-        }
+        // Nothing is made on disk yet: the message stays in memory unless it outgrows smtp.inMemoryBytes.
+        spool = new MessageSpool(config.spoolDir(), config.inMemoryBytes());
+        spoolFailed = false;
         reply(SmtpReplies.START_DATA);
         input.startData();
         timeouts.expectData();
@@ -293,7 +288,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         try {
             spool.write(chunk.content());
         } catch (IOException e) {
-            log.error("[{}] writing the spool failed: {}", id, e.toString());
+            log.error("[{}] spooling the message to {} failed, it will get 451: {}", id, config.spoolDir(), e.toString());
             spoolFailed = true;
         }
     }
@@ -310,7 +305,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(reply);
             return;
         }
-        Path message;
+        PartContent message;
         try {
             message = spool.finish();
         } catch (IOException e) {

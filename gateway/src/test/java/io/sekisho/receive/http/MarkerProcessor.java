@@ -3,7 +3,6 @@ package io.sekisho.receive.http;
 import io.sekisho.transfer.TransferPart;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -45,7 +44,7 @@ public final class MarkerProcessor implements UploadProcessor {
         List<SeenPart> copies = new java.util.ArrayList<>();
         UploadOutcome outcome = UploadOutcome.allow();
         for (TransferPart p : parts) {
-            byte[] b = Files.readAllBytes(p.content());
+            byte[] b = p.content().bytes();
             copies.add(new SeenPart(p.name(), p.declaredType(), p.uninspectable(), b));
             String text = new String(b, StandardCharsets.ISO_8859_1);
             if (text.contains(BLOCK)) {

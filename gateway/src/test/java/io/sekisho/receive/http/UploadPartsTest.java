@@ -4,11 +4,11 @@ import io.sekisho.transfer.Channel;
 import io.sekisho.transfer.TransferPart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.sekisho.transfer.PartContent;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +23,6 @@ class UploadPartsTest {
     Path tmp;
 
     private List<TransferPart> split(String type, String encoding, byte[] body, long max) throws Exception {
-        Path f = tmp.resolve("body-" + System.nanoTime());
-        Files.write(f, body);
         List<Map.Entry<String, String>> headers = new java.util.ArrayList<>();
         if (type != null) {
             headers.add(Map.entry("Content-Type", type));
@@ -34,11 +32,11 @@ class UploadPartsTest {
         }
         UploadRequest r = new UploadRequest(Channel.HTTP, "t1", "c1", "127.0.0.1", null, "POST",
                 "http://example.com/dir/upload.bin?x=1", "example.com", headers, body.length);
-        return new UploadParts(tmp, max).split(r, f, body.length > max);
+        return new UploadParts(tmp, max, 256 * 1024).split(r, PartContent.of(body), body.length > max);
     }
 
     private static String text(TransferPart p) throws Exception {
-        return Files.readString(p.content(), StandardCharsets.UTF_8);
+        return new String(p.content().bytes(), StandardCharsets.UTF_8);
     }
 
     @Test

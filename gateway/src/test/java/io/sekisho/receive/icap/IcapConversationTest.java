@@ -10,6 +10,7 @@ import io.sekisho.config.IcapConfig;
 import io.sekisho.receive.http.MarkerProcessor;
 import io.sekisho.receive.http.UploadOutcome;
 import io.sekisho.receive.http.UploadProcessor;
+import io.sekisho.testing.SpoolWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,8 +47,13 @@ class IcapConversationTest {
     }
 
     private int start(UploadProcessor processor, int threads, int queue) throws IOException {
+        return start(processor, threads, queue, 256 * 1024);
+    }
+
+    private int start(UploadProcessor processor, int threads, int queue, long inMemoryBytes) throws IOException {
         HttpConfig limits = new HttpConfig(null, 1 << 20, tmp.resolve("spool"), queue, threads, Duration.ofSeconds(20),
-                Duration.ofSeconds(5), Duration.ofMinutes(2), null, new HttpConfig.Tls(null, List.of("all"), List.of(), null, Duration.ofDays(1), 10));
+                Duration.ofSeconds(5), Duration.ofMinutes(2), null, new HttpConfig.Tls(null, List.of("all"), List.of(), null,
+                Duration.ofDays(1), 10), inMemoryBytes);
         IcapServer s = IcapServer.start(new IcapConfig(new HostPort("127.0.0.1", 0), 16, 10), limits, processor);
         open.add(s);
         return s.address().getPort();
@@ -129,6 +135,25 @@ class IcapConversationTest {
             assertThat(r).startsWith("ICAP/1.0 200 OK\r\n").contains("Encapsulated: res-hdr=0, res-body=")
                     .contains("HTTP/1.1 403 Forbidden\r\n").contains("Upload blocked")
                     .contains(p.seen.get(0).request().transferId());
+        }
+    }
+
+    @Test
+    void aBodyWithinHttpInMemoryBytesMakesNoFileAndOnePastItIsSpooledEchoedIntactAndDeleted() throws Exception {
+        MarkerProcessor p = new MarkerProcessor();
+        int port = start(p, 1, 1, 64);
+        try (SpoolWatch spool = new SpoolWatch(tmp.resolve("spool")); Client c = new Client(port)) {
+            String small = "hello world";
+            String r = c.send(reqmod("", "b\r\n" + small + "\r\n0\r\n\r\n"), "\r\n0\r\n\r\n");
+            assertThat(r).contains(HTTP_HEAD + "b\r\n" + small + "\r\n0\r\n\r\n");
+            assertThat(spool.created()).as("a small body never touches the spool").isEmpty();
+
+            String large = "figures ".repeat(25);
+            r = c.send(reqmod("", "c8\r\n" + large + "\r\n0\r\n\r\n"), "\r\n0\r\n\r\n");
+            assertThat(r).contains(HTTP_HEAD + "c8\r\n" + large + "\r\n0\r\n\r\n");
+            assertThat(p.seen.get(1).parts().get(0).text()).isEqualTo(large);
+            assertThat(spool.created()).anyMatch(name -> name.startsWith("body-"));
+            assertThat(spool.left()).as("the spooled body is deleted once answered").isEmpty();
         }
     }
 

@@ -4,6 +4,8 @@ import io.sekisho.testing.Formats;
 import io.sekisho.transfer.TransferPart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.WorkFolder;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -21,13 +23,12 @@ class MimePartsTest {
     Path dir;
 
     private List<TransferPart> split(String message) throws Exception {
-        Path m = dir.resolve("message.eml");
-        Files.write(m, message.getBytes(StandardCharsets.ISO_8859_1));
-        return MimeParts.split(m, dir.resolve("parts"));
+        return MimeParts.split(PartContent.of(message.getBytes(StandardCharsets.ISO_8859_1)),
+                new WorkFolder(dir, "parts-", 256 * 1024));
     }
 
     private static String text(TransferPart p, Charset cs) throws Exception {
-        return new String(Files.readAllBytes(p.content()), cs);
+        return new String(p.content().bytes(), cs);
     }
 
     private static String utf8(TransferPart p) throws Exception {
@@ -61,7 +62,7 @@ class MimePartsTest {
         assertThat(parts).extracting(TransferPart::name).containsExactly("subject.txt", "body-1.txt", "subject.txt");
         assertThat(parts).extracting(TransferPart::gatewayText).containsExactly(true, false, false);
         assertThat(utf8(parts.get(0))).isEqualTo("Plan");
-        assertThat(Files.readAllBytes(parts.get(2).content())).isEqualTo(zip);
+        assertThat(parts.get(2).content().bytes()).isEqualTo(zip);
     }
 
     @Test
@@ -98,7 +99,7 @@ class MimePartsTest {
                 + "Content-Disposition: attachment; filename=\"report.docx\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
                 + b64(bytes) + "\r\n--m--\r\n");
         TransferPart att = parts.stream().filter(p -> p.name().equals("report.docx")).findFirst().orElseThrow();
-        assertThat(Files.readAllBytes(att.content())).isEqualTo(bytes);
+        assertThat(att.content().bytes()).isEqualTo(bytes);
         assertThat(att.size()).isEqualTo(bytes.length);
         assertThat(att.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         assertThat(att.declaredType()).isEqualTo("application/vnd.openxmlformats-officedocument.wordprocessingml.document");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.sekisho.transfer.PartContent;
 
 class RelayedMessageTest {
 
@@ -52,7 +53,7 @@ class RelayedMessageTest {
     private String relay(String message) throws IOException {
         Path file = Files.writeString(dir.resolve("message.eml"), message, StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long written = RelayedMessage.writeTo(out, "gw; allow", file);
+        long written = RelayedMessage.writeTo(out, "gw; allow", PartContent.of(file));
         String relayed = out.toString(StandardCharsets.ISO_8859_1);
         assertThat(written).as("bytes written before the end of data")
                 .isBetween((long) relayed.length() - 5, (long) relayed.length() - 3);

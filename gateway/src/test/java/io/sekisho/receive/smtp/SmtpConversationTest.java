@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.sekisho.transfer.PartContent;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -414,10 +415,10 @@ class SmtpConversationTest {
         // One thread, no queue: the first message holds the thread.
         MessageDelivery delivery = new MessageDelivery(slow, nextHop, 1, 0);
         try {
-            assertThat(delivery.submit(envelope(), Files.createTempFile(spool, "m", ".eml"), r -> { })).isTrue();
+            assertThat(delivery.submit(envelope(), PartContent.of(Files.createTempFile(spool, "m", ".eml")), r -> { })).isTrue();
             assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(delivery.full()).isTrue();
-            assertThat(delivery.submit(envelope(), spool.resolve("none"), r -> { })).isFalse();
+            assertThat(delivery.submit(envelope(), PartContent.of(spool.resolve("none")), r -> { })).isFalse();
         } finally {
             release.countDown();
             delivery.close(java.time.Duration.ofSeconds(5));

@@ -1,17 +1,15 @@
 package io.sekisho.receive.smtp;
 
 import io.sekisho.config.HostPort;
+import io.sekisho.transfer.PartContent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,8 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SmtpRelayClientTest {
     private static final String MESSAGE = "From: taro@corp.example.co.jp\r\nTo: partner@example.com\r\nSubject: s\r\n\r\nhello\r\n";
 
-    @TempDir
-    Path tmp;
     private FakeNextHop hop;
     private SmtpRelayClient client;
 
@@ -45,12 +41,11 @@ class SmtpRelayClientTest {
     }
 
     private NextHopResult send(String id) throws IOException {
-        Path file = tmp.resolve(id + ".eml");
-        Files.writeString(file, MESSAGE, StandardCharsets.UTF_8);
+        byte[] message = MESSAGE.getBytes(StandardCharsets.UTF_8);
         SmtpEnvelope envelope = new SmtpEnvelope(id, "c1", "gw.test", new InetSocketAddress("127.0.0.1", 1), "mx",
-                "taro@corp.example.co.jp", List.of("partner@example.com"), false, false, false, Files.size(file),
+                "taro@corp.example.co.jp", List.of("partner@example.com"), false, false, false, message.length,
                 Instant.now());
-        return client.relay(envelope, "X-Test: " + id, file);
+        return client.relay(envelope, "X-Test: " + id, PartContent.of(message));
     }
 
     /** Polls: the next hop hears QUIT from another thread, a little after the call that causes it. */

@@ -9,6 +9,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sekisho.config.Cidr;
 import io.sekisho.config.HostPort;
 import io.sekisho.config.SmtpConfig;
+import io.sekisho.transfer.PartContent;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class TestSmtp {
         volatile NextHopResult answer = new NextHopResult(NextHopResult.Kind.ACCEPTED, "end of data", 250, "2.0.0", "queued as X1");
 
         @Override
-        public NextHopResult relay(SmtpEnvelope envelope, String inspectedHeader, Path message) {
+        public NextHopResult relay(SmtpEnvelope envelope, String inspectedHeader, PartContent message) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try {
                 RelayedMessage.writeTo(out, inspectedHeader, message);

@@ -1,0 +1,53 @@
+package io.sekisho.testing;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Every name created in a spool folder while it is watched (inotify on Linux), so a test can tell
+ * whether a transfer touched the disk at all, even for a file made and deleted within the transfer.
+ */
+public final class SpoolWatch implements AutoCloseable {
+    private final Path dir;
+    private final WatchService watcher;
+    private final List<String> created = new ArrayList<>();
+
+    public SpoolWatch(Path dir) throws IOException {
+        this.dir = dir;
+        this.watcher = FileSystems.getDefault().newWatchService();
+        dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+    }
+
+    /** The names created so far, waiting a little for events still on their way. */
+    public List<String> created() throws InterruptedException {
+        for (WatchKey key = watcher.poll(1, TimeUnit.SECONDS); key != null; key = watcher.poll(200, TimeUnit.MILLISECONDS)) {
+            for (WatchEvent<?> e : key.pollEvents()) {
+                created.add(e.kind() == StandardWatchEventKinds.OVERFLOW ? "(overflow)" : String.valueOf(e.context()));
+            }
+            key.reset();
+        }
+        return List.copyOf(created);
+    }
+
+    /** What is in the folder now. */
+    public List<Path> left() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        watcher.close();
+    }
+}
