@@ -124,11 +124,14 @@ class PlainTextDetectionTest {
         int compared = 0;
         int matched = 0;
         int endToEnd = 0;
+        List<String> regexesNeverMatched = new ArrayList<>();
         for (MagicRules.Leaf leaf : rules.leaves()) {
+            boolean matchedOnce = false;
             for (byte[] data : planted(leaf, random)) {
                 boolean tika = tikaMatch(leaf, data);
                 compared++;
                 matched += tika ? 1 : 0;
+                matchedOnce |= tika;
                 if (leaf.matches(rules, data, data.length) != tika) {
                     disagreements.add(leaf.detector() + " at " + leaf.begin + ":" + leaf.end + ": Tika " + tika
                             + " for " + describe(null, data));
@@ -144,8 +147,12 @@ class PlainTextDetectionTest {
                     }
                 }
             }
+            if (leaf instanceof MagicRules.Regex && !matchedOnce) {
+                regexesNeverMatched.add(leaf.detector().toString());
+            }
         }
         assertThat(disagreements).isEmpty();
+        assertThat(regexesNeverMatched).as("regular expressions no planted data satisfied").isEmpty();
         // Planting works: most planted data does match, so the comparison is not of misses only.
         assertThat(matched).as("planted data Tika's detectors match, of " + compared).isGreaterThan(compared / 3);
     }
