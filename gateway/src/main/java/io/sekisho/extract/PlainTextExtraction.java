@@ -1,6 +1,5 @@
 package io.sekisho.extract;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -16,10 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import org.apache.tika.metadata.Metadata;
-import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.mime.MediaType;
-import org.apache.tika.mime.MimeTypes;
 import org.apache.tika.exception.WriteLimitReachedException;
 import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
@@ -50,7 +46,7 @@ final class PlainTextExtraction {
     private static final byte ESC = 0x1b;
 
     private final ExtractionLimits limits;
-    private final MimeTypes types = MimeTypes.getDefaultMimeTypes();
+    private final PlainTextDetection detection = PlainTextDetection.standard();
 
     PlainTextExtraction(ExtractionLimits limits) {
         this.limits = limits;
@@ -123,13 +119,7 @@ final class PlainTextExtraction {
     }
 
     private boolean isPlainText(String name, byte[] bytes) {
-        Metadata metadata = new Metadata();
-        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
-        try {
-            return MediaType.TEXT_PLAIN.equals(types.detect(new ByteArrayInputStream(bytes), metadata));
-        } catch (IOException e) {
-            return false;
-        }
+        return detection.isPlainText(name, bytes);
     }
 
     /** The text in the charset the bytes prove, or null when only detection could tell (a worker's job). */
