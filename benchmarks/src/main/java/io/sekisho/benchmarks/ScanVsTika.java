@@ -41,7 +41,10 @@ import java.util.stream.Stream;
  *   <li>warm: inside one JVM, the gateway's case (long-lived worker processes), against in-process
  *       Tika after the same warm-up.</li>
  * </ul>
- * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.sekisho.benchmarks.ScanVsTika [texts] [rounds] [warm-only]}.
+ * Each round also prints the CPU seconds of this JVM and of its child processes (the extraction
+ * workers, or the cold run's JVM and its workers): on a shared machine CPU per file holds steady
+ * where wall time does not.
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.sekisho.benchmarks.ScanVsTika [texts] [rounds] [warm-only]}.
  */
 public final class ScanVsTika {
     private static final int THREADS = 2;
@@ -99,15 +102,40 @@ public final class ScanVsTika {
         double best = Double.MAX_VALUE;
         for (int round = 0; round <= rounds; round++) {
             long t0 = System.nanoTime();
+            double[] cpu0 = cpuSeconds();
             task.call();
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "  %-38s round %d: %6.2f s %7.1f files/s%s%n", what, round, s, files / s,
+            double[] cpu1 = cpuSeconds();
+            System.out.printf(Locale.ROOT, "  %-38s round %d: %6.2f s %7.1f files/s, CPU %5.2f s here + %5.2f s in child processes%s%n",
+                    what, round, s, files / s, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1],
                     round == 0 ? "  (warm-up, not counted)" : "");
             if (round > 0) {
                 best = Math.min(best, s);
             }
         }
         return best;
+    }
+
+    /**
+     * CPU seconds used so far by this JVM and by its child processes. Children that have ended (a cold run's JVM with its workers) count through Linux's
+     * /proc/self/stat; elsewhere only live children count.
+     */
+    private static double[] cpuSeconds() {
+        double own = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+        double children = ProcessHandle.current().descendants()
+                .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+        return new double[] {own, children + endedChildrenCpuSeconds()};
+    }
+
+    private static double endedChildrenCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // cutime and cstime, fields 16 and 17 of proc(5), in clock ticks (100 per second on Linux).
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static int run(String... command) throws Exception {

@@ -162,6 +162,11 @@ final class WorkerProcess {
         // Parallel GC: one file at a time, throughput is all that matters; measured 25% more files
         // per second than the serial collector on Tika's allocation-heavy parsing (benchmarks/).
         command.add("-XX:+UseParallelGC");
+        // The quick compiler only. Every worker compiles Tika's parsers for itself, and the optimising
+        // compiler spent about as much CPU as the parsing did over a worker's first thousand files,
+        // on the same cores, for code that after 1,800 files parsed no measurably faster
+        // (benchmarks/README.md, docs/adr/0013).
+        command.add("-XX:TieredStopAtLevel=1");
         command.add("-Djava.awt.headless=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
