@@ -165,7 +165,7 @@ final class WorkerProcess {
         // The quick compiler only. Every worker compiles Tika's parsers for itself, and the optimising
         // compiler spent about as much CPU as the parsing did over a worker's first thousand files,
         // on the same cores, for code that after 1,800 files parsed no measurably faster
-        // (benchmarks/README.md, docs/adr/0013).
+        // (benchmarks/README.md, docs/adr/0014).
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Djava.awt.headless=true");
         command.add("-cp");
