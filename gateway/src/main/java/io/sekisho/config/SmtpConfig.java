@@ -36,32 +36,6 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
         Objects.requireNonNull(nextHopIdle, "nextHopIdle");
     }
 
-    /** Without {@code smtp.nextHopIdle}: its default. */
-    public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
-                      long maxMessageBytes, int maxRecipients, int maxLineLength,
-                      Duration commandTimeout, Duration dataTimeout,
-                      int maxConnections, int maxConnectionsPerClient,
-                      int inspectionQueue, int inspectionThreads,
-                      Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
-                      Duration inspectionTimeout, long inMemoryBytes) {
-        this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
-                dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
-                nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, inMemoryBytes, DEFAULT_NEXT_HOP_IDLE);
-    }
-
-    /** Without {@code smtp.inMemoryBytes} and {@code smtp.nextHopIdle}: their defaults. */
-    public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
-                      long maxMessageBytes, int maxRecipients, int maxLineLength,
-                      Duration commandTimeout, Duration dataTimeout,
-                      int maxConnections, int maxConnectionsPerClient,
-                      int inspectionQueue, int inspectionThreads,
-                      Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
-                      Duration inspectionTimeout) {
-        this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
-                dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
-                nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, DEFAULT_IN_MEMORY_BYTES);
-    }
-
     /** Without {@code smtp.inspectionTimeout}, {@code smtp.inMemoryBytes} and {@code smtp.nextHopIdle}: their defaults. */
     public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
                       long maxMessageBytes, int maxRecipients, int maxLineLength,
@@ -71,7 +45,8 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                       Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls) {
         this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
                 dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
-                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT);
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT, DEFAULT_IN_MEMORY_BYTES,
+                DEFAULT_NEXT_HOP_IDLE);
     }
 
     /** {@code smtp.tls.*}: STARTTLS is offered only when this is present. */
