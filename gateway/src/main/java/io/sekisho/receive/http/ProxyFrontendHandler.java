@@ -497,9 +497,15 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         });
         up.read();
         try {
-            awaitWrite(up, up.writeAndFlush(forwarded(x)));
+            // The head leaves with the body's first piece: one flush and one wait (a hand-off to the
+            // event loop and back) for both. Only when none of the body is at hand yet is it sent alone.
+            io.netty.channel.ChannelFuture head = up.write(forwarded(x));
             long left = x.spool == null ? 0 : x.spool.size();
             boolean ends = x.rest == null;
+            if (left == 0 && !ends) {
+                up.flush();
+                awaitWrite(up, head);
+            }
             if (left > 0) {
                 try (InputStream in = x.spool.content().open()) {
                     byte[] buf = new byte[64 * 1024];
@@ -519,6 +525,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 }
             } else if (ends) {
                 sendLast(x, up, LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+            // Writes complete in order: the head is done once a later piece is.
+            if (!head.isSuccess()) {
+                throw new IOException("the request head was not sent", head.cause());
             }
             if (!ends) {
                 loop.execute(() -> {
