@@ -248,5 +248,5 @@ if command -v python3 >/dev/null; then
 fi
 if [[ -n $OUT ]]; then
     cp "$RESULTS" "$OUT"
-    cp "$WORK/sekisho/serve.log" "${OUT%.tsv}-sekisho.log"
+    save_log "$WORK/sekisho/serve.log" "${OUT%.tsv}-sekisho.log"
 fi

@@ -164,5 +164,5 @@ grep -v " TCP_MISS/200 " "$WORK/squid/access.log" | head -3 >&2 || true
 column -t -s $'\t' "$RESULTS"
 if [[ -n $OUT ]]; then
     cp "$RESULTS" "$OUT"
-    cp "$WORK/sekisho/serve.log" "${OUT%.tsv}-sekisho.log"
+    save_log "$WORK/sekisho/serve.log" "${OUT%.tsv}-sekisho.log"
 fi
