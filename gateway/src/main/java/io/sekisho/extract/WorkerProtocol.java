@@ -34,7 +34,7 @@ final class WorkerProtocol {
     }
 
     static void writeReady(DataOutputStream out) throws IOException {
-        out.writeInt(0);
+        write(out, new byte[0]);
         out.flush();
     }
 
@@ -45,9 +45,7 @@ final class WorkerProtocol {
     }
 
     static void writeRequest(DataOutputStream out, String path) throws IOException {
-        byte[] data = path.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(data.length);
-        out.write(data);
+        write(out, utf8(path));
         out.flush();
     }
 

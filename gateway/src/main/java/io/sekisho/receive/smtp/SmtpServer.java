@@ -87,20 +87,14 @@ public final class SmtpServer implements AutoCloseable {
             SmtpServer server = new SmtpServer(config, delivery, nextHop, boss, workers, sessions, listener);
             log.info("SMTP listening on {}, relaying to {}", server.address(), config.nextHop());
             return server;
-        } catch (RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            delivery.close();
-            nextHop.close();
-            // bind() reports a taken port or a wrong address by throwing the socket's exception.
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IOException("smtp.listen: cannot listen on " + config.listen() + ": " + cause.getMessage(), e);
         } catch (Exception e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             delivery.close();
             nextHop.close();
-            throw new IOException("smtp.listen: cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+            // bind() reports a taken port or a wrong address by throwing the socket's exception.
+            Throwable cause = e instanceof RuntimeException && e.getCause() != null ? e.getCause() : e;
+            throw new IOException("smtp.listen: cannot listen on " + config.listen() + ": " + cause.getMessage(), e);
         }
     }
 
