@@ -59,6 +59,45 @@ wait_for_port() { # port seconds what
 
 sekisho() { java -jar "$SEKISHO_JAR" "$@"; }
 
+# jit_ticks PID...: CPU time, in clock ticks, used so far by the optimising (C2) compiler threads of
+# these JVMs (the kernel truncates their names to "C2 CompilerThre").
+jit_ticks() {
+    local pid task sum=0
+    for pid in "$@"; do
+        for task in /proc/"$pid"/task/*; do
+            [[ $(cat "$task/comm" 2>/dev/null) == "C2 Compiler"* ]] || continue
+            sum=$((sum + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)))
+        done
+    done
+    echo "$sum"
+}
+
+# settle LABEL ROUND PID...: runs the command ROUND (unmeasured traffic) again and again until the
+# JVMs PID... have settled: their optimising compilers used less than SETTLE_PERCENT (default 2) percent
+# of one core during a whole round. At most SETTLE_ROUNDS (default 15) rounds; then it measures anyway
+# and says so. A long-running gateway is measured in its steady state: on two cores the compiler
+# shares them with the traffic and needs some 30,000 small transfers to finish (benchmarks/README.md).
+settle() {
+    local label=$1 round=$2 r c0 c1 t0 t1 ms jit
+    shift 2
+    local hz
+    hz=$(getconf CLK_TCK)
+    for ((r = 1; r <= ${SETTLE_ROUNDS:-15}; r++)); do
+        c0=$(jit_ticks "$@")
+        t0=$(date +%s%N)
+        eval "$round"
+        c1=$(jit_ticks "$@")
+        t1=$(date +%s%N)
+        ms=$(((t1 - t0) / 1000000 + 1))
+        jit=$(((c1 - c0) * 1000 / hz))
+        log "warm-up $label, round $r: $ms ms, optimising compiler $jit ms ($((jit * 100 / ms))% of a core)"
+        if ((jit * 100 < ${SETTLE_PERCENT:-2} * ms)); then
+            return 0
+        fi
+    done
+    log "warm-up $label: the compiler had not settled after ${SETTLE_ROUNDS:-15} rounds; measuring anyway"
+}
+
 # sekisho_setup: in $WORK/sekisho, a catalogue of three demo documents (one per level), an audit
 # signing key and a quarantine key, as an administrator would make them; the caller writes
 # sekisho.yaml next to them.

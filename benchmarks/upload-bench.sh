@@ -10,7 +10,8 @@
 # Needs: java 17+, squid. Builds nothing.
 # Environment: QUICK=1 sends a fifth of the requests; SCALE=N multiplies the request counts;
 # BODIES limits the measured bodies (default: 10k 1m 10m).
-# WARMUP=N scales the unmeasured warm-up (default 1: 8,000 10 KiB and 60 1 MiB uploads per proxy).
+# WARMUP=N scales the unmeasured warm-up rounds (default 1: 4,000 10 KiB and 20 1 MiB uploads each,
+# repeated through Sekisho until its JIT compiler has settled; SETTLE_ROUNDS, SETTLE_PERCENT: see bench-lib.sh).
 # The last Sekisho row (10m-secret) is a check, not a measurement: its statuses must read 403.
 set -euo pipefail
 
@@ -33,6 +34,7 @@ log "work folder $WORK"
 load --generate "$WORK/bodies"
 ORIGIN_PORT=$(free_port)
 java -cp "$BENCH_JAR" io.sekisho.benchmarks.UploadLoad --serve "$ORIGIN_PORT" >"$WORK/origin.log" 2>&1 &
+ORIGIN_PID=$!
 PIDS+=($!)
 wait_for_port "$ORIGIN_PORT" 20 origin
 URL=http://127.0.0.1:$ORIGIN_PORT/upload
@@ -58,6 +60,7 @@ quarantine:
 CONF
 log "starting Sekisho on 127.0.0.1:$SEK_PORT"
 java ${SEKISHO_JAVA_OPTS:-} -jar "$SEKISHO_JAR" serve --config "$WORK/sekisho/sekisho.yaml" >"$WORK/sekisho/serve.log" 2>&1 &
+SEKISHO_PID=$!
 PIDS+=($!)
 wait_for_port "$SEK_PORT" 60 Sekisho || { cat "$WORK/sekisho/serve.log" >&2; exit 1; }
 
@@ -106,16 +109,20 @@ run_one() { # target body clients requests-per-client warm-up
     tail -n 1 "$RESULTS" | sed 's/^/  /' >&2
 }
 
-# Warm-up of each proxy's path, unmeasured. Sekisho is a long-running JVM: its optimising
-# compiler keeps working for its first several thousand requests (about 8,000 10 KiB uploads
-# here), taking CPU from the requests on the same cores, so with a short warm-up the rows measure
-# compilation rather than the gateway. Squid gets the same requests. WARMUP=N scales the counts.
+# Warm-up of each proxy's path, unmeasured. Sekisho is a long-running JVM: its optimising compiler
+# keeps working for its first tens of thousands of requests here, taking CPU from the requests on
+# the same two cores, so a fixed short warm-up measures compilation rather than the gateway. Rounds
+# of 4,000 10 KiB and 20 1 MiB uploads go through Sekisho until its compiler and the origin's have
+# settled (settle in bench-lib.sh); Squid, which compiles nothing, gets one round.
+# WARMUP=N scales the rounds.
 WARMUP=${WARMUP:-1}
-log "warm-up through Sekisho and Squid, unmeasured (${WARMUP}x)"
-for target in sekisho squid; do
-    run_one "$target" 10k 8 $((1000 * WARMUP)) 0 >/dev/null 2>&1
-    run_one "$target" 1m 4 $((15 * WARMUP)) 0 >/dev/null 2>&1
-done
+warm_round() { # target
+    run_one "$1" 10k 8 $((500 * WARMUP)) 0 >/dev/null 2>&1
+    run_one "$1" 1m 4 $((5 * WARMUP)) 0 >/dev/null 2>&1
+}
+settle "through Sekisho" "warm_round sekisho" "$SEKISHO_PID" "$ORIGIN_PID"
+log "warm-up through Squid, one round"
+warm_round squid
 printf 'target\tbody\tclients\trequests\terrors\tseconds\treq_per_s\tmb_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tstatuses\tload1\n' >"$RESULTS"
 
 log "load: $(cat /proc/loadavg) on $(nproc) cores"
