@@ -11,7 +11,9 @@ TARGETS = {'direct': 'direct', 'sekisho': '**Sekisho**', 'postfix': 'Postfix'}
 
 
 def f(x):
-    x = float(x)
+    if x in (None, ''):
+        return "n/a"  # the row failed (its error is in the script's output)
+    x = float(x.lstrip('~')) if isinstance(x, str) else float(x)
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:.1f}" if abs(x) >= 1 else f"{x:.2f}"
@@ -40,6 +42,9 @@ for m in [m for m in MESSAGES if ('direct', m, 'smtp-source') in rows]:
         d = rows[('direct', m, tool)]
         for t in ('sekisho', 'postfix'):
             x = rows[(t, m, tool)]
+            if '' in (x['p50_ms'], d['p50_ms'], x['p99_ms'], d['p99_ms']):
+                cells.append("n/a")
+                continue
             cells.append(signed(float(x['p50_ms']) - float(d['p50_ms'])) + " / "
                          + signed(float(x['p99_ms']) - float(d['p99_ms'])))
     print(f"| {NAMES[m]} | " + " | ".join(cells) + " |")
