@@ -8,7 +8,8 @@
 #   bash benchmarks/smtp-bench.sh [OUTPUT.tsv]
 #
 # Needs: java 17+, Postfix (postfix, postconf, smtp-sink, smtp-source). Builds nothing.
-# Environment: CLIENTS (default 8) concurrent sessions; QUICK=1 sends a tenth of the messages;
+# Environment: CLIENTS (default 8) concurrent sessions; QUICK=1 sends a tenth of the messages; SCALE=N
+# multiplies the measured messages (a 10 KiB row of 400 messages lasts well under a second);
 # MESSAGES limits the message types (default: plain-10k plain-100k plain-1m docx-10k docx-100k docx-1m).
 # WARMUP=N scales the unmeasured warm-up rounds (default 1: 500 10 KiB messages per client and fewer larger
 # ones, repeated through Sekisho until its JIT compiler has settled; SETTLE_ROUNDS, SETTLE_PERCENT: bench-lib.sh).
@@ -19,6 +20,7 @@ source "$ROOT/benchmarks/bench-lib.sh"
 OUT=${1:-}
 CLIENTS=${CLIENTS:-8}
 QUICK=${QUICK:-0}
+SCALE=${SCALE:-1}
 MESSAGES=${MESSAGES:-plain-10k plain-100k plain-1m docx-10k docx-100k docx-1m}
 
 for tool in java postfix postconf smtp-sink smtp-source; do
@@ -154,7 +156,7 @@ printf 'target\tmessage\ttool\tmessages\terrors\tseconds\tmsgs_per_s\tp50_ms\tp9
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # per client: measured messages and warm-up messages, by size
-count() { local n=$1; ((QUICK == 1)) && n=$(((n + 9) / 10)); echo "$n"; }
+count() { local n=$(($1 * SCALE)); ((QUICK == 1)) && n=$(((n + 9) / 10)); echo "$n"; }
 
 run_one() { # target port message
     local target=$1 port=$2 msg=$3 per warm serial
