@@ -136,9 +136,14 @@ final class WorkerProcess {
     void stop() {
         usable = false;
         long waitMillis = archiveUse.writing() != null ? ARCHIVE_WRITE_MILLIS : 2_000;
+        long started = System.nanoTime();
         try {
             requests.close();
             if (process.waitFor(waitMillis, TimeUnit.MILLISECONDS)) {
+                if (archiveUse.writing() != null) {
+                    LOG.info("extraction worker {} wrote its class-data archive at exit in {} ms", process.pid(),
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                }
                 endArchive(process.exitValue() == 0);
                 return;
             }
