@@ -1,5 +1,6 @@
 package io.sekisho.extract;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -78,10 +79,10 @@ final class WorkerClassArchive {
             configured = null;
         }
         if (OFF.equalsIgnoreCase(configured)) {
-            return new WorkerClassArchive(classPath, null);
+            return off(classPath);
         }
         Path folder = configured != null ? Path.of(configured) : defaultFolder(System.getenv());
-        return folder == null ? new WorkerClassArchive(classPath, null) : in(folder, classPath);
+        return folder == null ? off(classPath) : in(folder, classPath);
     }
 
     /** {@code ${XDG_CACHE_HOME:-$HOME/.cache}/sekisho/cds}; null without either variable. */
@@ -101,13 +102,18 @@ final class WorkerClassArchive {
     static WorkerClassArchive in(Path folder, String classPath) {
         String key = key(classPath);
         if (key == null) {
-            once(folder.toString() + classPath, "no class-data archive for extraction workers: the class path is not all jar files");
-            return new WorkerClassArchive(classPath, null);
+            LOG.debug("no class-data archive for extraction workers: the class path is not all jar files");
+            return off(classPath);
+        }
+        if (folder.toAbsolutePath().toString().contains(File.pathSeparator)) {
+            // -XX:SharedArchiveFile reads "base:top" on newer JDKs.
+            once(folder.toString(), "no class-data archive for extraction workers: " + folder + " contains " + File.pathSeparator);
+            return off(classPath);
         }
         String problem = privateFolder(folder);
         if (problem != null) {
             once(folder.toString(), "no class-data archive for extraction workers: " + problem);
-            return new WorkerClassArchive(classPath, null);
+            return off(classPath);
         }
         String version = System.getProperty("java.version").replaceAll("[^A-Za-z0-9.+_-]", "_");
         return new WorkerClassArchive(classPath, folder.resolve("worker-" + version + "-" + key + ".jsa"));
@@ -150,7 +156,7 @@ final class WorkerClassArchive {
 
     /**
      * A worker has ended. Only a writer that ended with exit 0 (the JVM writes the archive on its
-     * way out, after the protocol ended) leaves a complete file, which then replaces nothing in one
+     * way out, after the protocol ended) leaves a complete file, which is renamed into place in one
      * step; in every other case its temporary file, whole or half, is deleted.
      */
     void ended(Use use, boolean normalExit) {
@@ -200,7 +206,7 @@ final class WorkerClassArchive {
         stamp.append(System.getProperty("java.home")).append('\n')
                 .append(System.getProperty("java.version")).append('\n')
                 .append(System.getProperty("java.vm.version")).append('\n');
-        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+        for (String entry : classPath.split(File.pathSeparator)) {
             Path jar = Path.of(entry).toAbsolutePath();
             // Only jars can be archived; the JDK refuses to dump with a class folder on the path.
             if (!jar.getFileName().toString().endsWith(".jar") || !Files.isRegularFile(jar)) {
