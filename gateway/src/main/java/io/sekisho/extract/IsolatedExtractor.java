@@ -26,6 +26,7 @@ public final class IsolatedExtractor implements Extractor {
     private static final long STARTUP_MILLIS = 60_000;
 
     private final ExtractionLimits limits;
+    private final WorkerClassArchive archive;
     private final PlainTextExtraction plainText;
     private final Semaphore permits;
     private final Deque<WorkerProcess> idle = new ArrayDeque<>();
@@ -37,7 +38,12 @@ public final class IsolatedExtractor implements Extractor {
     }
 
     public IsolatedExtractor(ExtractionLimits limits) {
+        this(limits, WorkerClassArchive.forThisJvm());
+    }
+
+    IsolatedExtractor(ExtractionLimits limits, WorkerClassArchive archive) {
         this.limits = limits;
+        this.archive = archive;
         this.plainText = new PlainTextExtraction(limits);
         this.permits = new Semaphore(limits.workerCount(), true);
     }
@@ -125,7 +131,7 @@ public final class IsolatedExtractor implements Extractor {
                 worker.kill();
             }
         }
-        WorkerProcess worker = WorkerProcess.start(limits, STARTUP_MILLIS);
+        WorkerProcess worker = WorkerProcess.start(limits, STARTUP_MILLIS, archive);
         running.add(worker);
         return worker;
     }

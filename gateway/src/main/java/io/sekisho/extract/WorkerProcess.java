@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,22 +39,53 @@ final class WorkerProcess {
         return thread;
     });
 
+    /** A worker that writes the class-data archive does so on its way out; that takes a few seconds. */
+    private static final long ARCHIVE_WRITE_MILLIS = 60_000;
+
     private final Process process;
     private final DataOutputStream requests;
     private final DataInputStream results;
+    private final WorkerClassArchive archive;
+    private final WorkerClassArchive.Use archiveUse;
     private volatile boolean usable = true;
+    /** The archive's bookkeeping for this worker is done once, by whichever of stop or kill comes first. */
+    private final AtomicBoolean ended = new AtomicBoolean();
 
-    private WorkerProcess(Process process) {
+    private WorkerProcess(Process process, WorkerClassArchive archive, WorkerClassArchive.Use archiveUse) {
         this.process = process;
+        this.archive = archive;
+        this.archiveUse = archiveUse;
         this.requests = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
         this.results = new DataInputStream(new BufferedInputStream(process.getInputStream()));
         drainStderr(process);
     }
 
     /** Starts a worker and waits until it has loaded Tika and is ready for files. */
-    static WorkerProcess start(ExtractionLimits limits, long startupMillis) throws IOException {
-        Process process = new ProcessBuilder(command(limits)).start();
-        WorkerProcess worker = new WorkerProcess(process);
+    static WorkerProcess start(ExtractionLimits limits, long startupMillis, WorkerClassArchive archive) throws IOException {
+        WorkerClassArchive.Use use = archive.nextWorker();
+        try {
+            return start(limits, startupMillis, archive, use);
+        } catch (IOException e) {
+            if (!use.usesArchive()) {
+                throw e;
+            }
+            // A damaged archive can crash a JDK 17 worker at start instead of being passed over;
+            // without it, this worker may write a new one.
+            archive.refused(use);
+            return start(limits, startupMillis, archive, archive.nextWorker());
+        }
+    }
+
+    private static WorkerProcess start(ExtractionLimits limits, long startupMillis, WorkerClassArchive archive,
+                                       WorkerClassArchive.Use use) throws IOException {
+        Process process;
+        try {
+            process = new ProcessBuilder(command(limits, archive.classPath(), use.options())).start();
+        } catch (IOException e) {
+            archive.ended(use, false);
+            throw e;
+        }
+        WorkerProcess worker = new WorkerProcess(process, archive, use);
         try {
             worker.await(() -> {
                 WorkerProtocol.readReady(worker.results);
@@ -66,7 +98,8 @@ final class WorkerProcess {
             worker.kill();
             throw new IOException("worker did not start (" + worker.exitDescription() + ")", e);
         }
-        LOG.debug("extraction worker {} started", process.pid());
+        LOG.debug("extraction worker {} started{}", process.pid(),
+                use.usesArchive() ? " with the class-data archive" : use.writing() != null ? ", writing the class-data archive at exit" : "");
         return worker;
     }
 
@@ -96,12 +129,22 @@ final class WorkerProcess {
         return process.pid();
     }
 
-    /** Asks the worker to finish (end of its input), then makes sure it is gone. */
+    /**
+     * Asks the worker to finish (end of its input), then makes sure it is gone. A worker that
+     * writes the class-data archive gets the time to write it.
+     */
     void stop() {
         usable = false;
+        long waitMillis = archiveUse.writing() != null ? ARCHIVE_WRITE_MILLIS : 2_000;
+        long started = System.nanoTime();
         try {
             requests.close();
-            if (process.waitFor(2, TimeUnit.SECONDS)) {
+            if (process.waitFor(waitMillis, TimeUnit.MILLISECONDS)) {
+                if (archiveUse.writing() != null) {
+                    LOG.info("extraction worker {} wrote its class-data archive at exit in {} ms", process.pid(),
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                }
+                endArchive(process.exitValue() == 0);
                 return;
             }
         } catch (IOException e) {
@@ -112,9 +155,18 @@ final class WorkerProcess {
         kill();
     }
 
+    /** Ends the worker at once; an archive it was to write at exit is never written, or deleted half-written. */
     void kill() {
         usable = false;
         process.destroyForcibly();
+        // After SIGKILL the process makes no further system call, so deleting now cannot race a write.
+        endArchive(false);
+    }
+
+    private void endArchive(boolean normalExit) {
+        if (ended.compareAndSet(false, true)) {
+            archive.ended(archiveUse, normalExit);
+        }
     }
 
     private interface Read<T> {
@@ -153,10 +205,19 @@ final class WorkerProcess {
         return "protocol error";
     }
 
-    private static List<String> command(ExtractionLimits limits) {
+    static List<String> command(ExtractionLimits limits, String classPath, List<String> archiveOptions) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.add("-Xmx" + limits.workerHeap());
+        // Stdout is the protocol pipe, and the JVM writes its own warnings there by default (a
+        // class-data archive it cannot use, for one). All of the JVM's messages go to stderr, which
+        // is drained into the log.
+        command.add("-XX:+DisplayVMOutputToStderr");
+        command.add("-Xlog:disable");
+        command.add("-Xlog:all=warning:stderr");
+        // Class-data sharing: -Xshare:auto (the default) stays, so an archive the JVM cannot use is
+        // passed over, not fatal (docs/adr/0015).
+        command.addAll(archiveOptions);
         // Out of memory must end the worker at once, not leave a half-working parser behind.
         command.add("-XX:+ExitOnOutOfMemoryError");
         // Parallel GC: one file at a time, throughput is all that matters; measured 25% more files
@@ -169,7 +230,7 @@ final class WorkerProcess {
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Djava.awt.headless=true");
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(ExtractWorker.class.getName());
         limits.toMap().forEach((key, value) -> command.add(key + "=" + value));
         return command;
