@@ -39,8 +39,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +64,6 @@ class InspectingProcessorsTest {
     private CatalogueSnapshots snapshots;
     private AuditLog audit;
     private QuarantineStore quarantine;
-    private final ExecutorService pool = Executors.newCachedThreadPool();
     private final AtomicInteger extractions = new AtomicInteger();
     /** Each extracted file's name with the gatewayText flag the inspection passed for it. */
     private final List<String> gatewayTextFlags = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -82,7 +79,6 @@ class InspectingProcessorsTest {
 
     @AfterEach
     void close() throws Exception {
-        pool.shutdownNow();
         audit.close();
         snapshots.close();
         catalogue.close();
@@ -125,7 +121,7 @@ class InspectingProcessorsTest {
     private TransferInspection inspection(Duration deadline, String deadlineKey) {
         Policy policy = new PolicyLoader(catalogue.settings().levels()).parse("default", Gateway.defaultPolicy())
                 .withInternalDomains(List.of("corp.example.co.jp"));
-        return new TransferInspection(extractor, snapshots, () -> policy, audit, Evidence.HASH, deadline, deadlineKey, pool);
+        return new TransferInspection(extractor, snapshots, () -> policy, audit, Evidence.HASH, deadline, deadlineKey);
     }
 
     private InspectingMessageProcessor processor(Duration deadline) {
