@@ -41,6 +41,8 @@ final class DeadlineWatchdog {
     private volatile Thread poller;
     /** Set by the poller just before it parks for want of guards; cleared by whoever wakes it. */
     private volatile boolean parked;
+    /** Runs between the decision to fire and the interrupt: tests widen that window with it. */
+    volatile Runnable beforeInterrupt = () -> { };
 
     /**
      * @param threadName the poller's name
@@ -145,6 +147,7 @@ final class DeadlineWatchdog {
         private void fire() {
             if (state.compareAndSet(RUNNING, FIRED)) {
                 open.remove(this);
+                beforeInterrupt.run();
                 owner.interrupt();
                 state.set(DELIVERED);
             }

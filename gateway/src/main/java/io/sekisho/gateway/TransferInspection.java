@@ -64,7 +64,7 @@ final class TransferInspection {
     private final Evidence evidence;
     private final Duration deadline;
     private final String deadlineKey;
-    private final DeadlineWatchdog watchdog = DeadlineWatchdog.shared();
+    private final DeadlineWatchdog watchdog;
     private final GatewayMetrics metrics;
 
     TransferInspection(Extractor extractor, CatalogueSnapshots catalogue, Supplier<Policy> policy, AuditLog audit,
@@ -79,6 +79,13 @@ final class TransferInspection {
      */
     TransferInspection(Extractor extractor, CatalogueSnapshots catalogue, Supplier<Policy> policy, AuditLog audit,
                        Evidence evidence, Duration deadline, String deadlineKey, GatewayMetrics metrics) {
+        this(extractor, catalogue, policy, audit, evidence, deadline, deadlineKey, metrics, DeadlineWatchdog.shared());
+    }
+
+    /** @param watchdog enforces the deadline (tests give one with a finer tick) */
+    TransferInspection(Extractor extractor, CatalogueSnapshots catalogue, Supplier<Policy> policy, AuditLog audit,
+                       Evidence evidence, Duration deadline, String deadlineKey, GatewayMetrics metrics,
+                       DeadlineWatchdog watchdog) {
         this.extractor = Objects.requireNonNull(extractor, "extractor");
         this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -87,6 +94,7 @@ final class TransferInspection {
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.deadlineKey = Objects.requireNonNull(deadlineKey, "deadlineKey");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
     }
 
     AuditLog audit() {
