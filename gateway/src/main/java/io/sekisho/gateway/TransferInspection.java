@@ -141,8 +141,8 @@ final class TransferInspection {
      * <p>The inspection runs on the calling thread, which must be one that may block (a receiver's
      * inspection pool, never an event loop): handing it to another thread only to stop waiting at
      * the deadline cost two wake-ups and two parks per transfer. The deadline is enforced by
-     * interrupting the caller ({@link DeadlineWatchdog}, up to one tick late). Waits for a worker
-     * process end at the interrupt (the worker is killed); work in this process between interrupt
+     * interrupting the caller ({@link DeadlineWatchdog}, up to one tick late). A wait for a worker
+     * process or for its answer ends at the interrupt (a worker that was extracting is killed); work in this process between interrupt
      * checks (plain text decoding, normalising and fingerprinting, the catalogue look-up) is bounded
      * by the size limits and runs on until its part is done. So a transfer now returns at the
      * deadline or at the next interrupt check after it: at the latest when the part in progress is.
