@@ -36,14 +36,7 @@ class DeadlineWatchdogTest {
     void aGuardPastItsDeadlineInterruptsItsThreadAndClosingClearsIt() {
         long start = System.nanoTime();
         DeadlineWatchdog.Guard guard = watchdog.start(Duration.ofMillis(50));
-        boolean interrupted = false;
-        try {
-            Thread.sleep(10_000);
-        } catch (InterruptedException e) {
-            interrupted = true;
-            // A worker wait restores the flag after its clean-up; so does this.
-            Thread.currentThread().interrupt();
-        }
+        boolean interrupted = sleepUntilInterrupted();
         Duration waited = Duration.ofNanos(System.nanoTime() - start);
         guard.close();
 
@@ -81,12 +74,7 @@ class DeadlineWatchdogTest {
         Thread.sleep(100);
 
         DeadlineWatchdog.Guard guard = watchdog.start(Duration.ofMillis(20));
-        boolean interrupted = false;
-        try {
-            Thread.sleep(10_000);
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
+        boolean interrupted = sleepUntilInterrupted();
         guard.close();
 
         assertThat(interrupted).isTrue();
@@ -100,6 +88,17 @@ class DeadlineWatchdogTest {
         guard.close();
 
         assertThat(guard.fired()).isFalse();
+    }
+
+    /** Waits up to 10 s; true when interrupted, with the flag set again as a worker wait leaves it. */
+    private static boolean sleepUntilInterrupted() {
+        try {
+            Thread.sleep(10_000);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     private static void sleepUninterruptibly(long millis) {
