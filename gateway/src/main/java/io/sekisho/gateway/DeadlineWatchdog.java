@@ -1,5 +1,8 @@
 package io.sekisho.gateway;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -26,6 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * no interrupt from here survives the guard into the thread's next task.
  */
 final class DeadlineWatchdog {
+    private static final Logger log = LoggerFactory.getLogger(DeadlineWatchdog.class);
+
     private static final int RUNNING = 0;
     private static final int DONE = 1;
     private static final int FIRED = 2;
@@ -122,7 +127,13 @@ final class DeadlineWatchdog {
             long now = System.nanoTime();
             for (Guard g : open) {
                 if (now - g.deadline >= 0) {
-                    g.fire();
+                    try {
+                        g.fire();
+                    } catch (RuntimeException e) {
+                        // The guard still counts as fired (its owner stops at its next check);
+                        // the poller must live on for every other deadline.
+                        log.error("interrupting {} at its deadline failed", g.owner.getName(), e);
+                    }
                 }
             }
         }
@@ -146,10 +157,14 @@ final class DeadlineWatchdog {
 
         private void fire() {
             if (state.compareAndSet(RUNNING, FIRED)) {
-                open.remove(this);
-                beforeInterrupt.run();
-                owner.interrupt();
-                state.set(DELIVERED);
+                try {
+                    open.remove(this);
+                    beforeInterrupt.run();
+                    owner.interrupt();
+                } finally {
+                    // Even if the interrupt could not be sent: the owner's close() waits for this.
+                    state.set(DELIVERED);
+                }
             }
         }
 

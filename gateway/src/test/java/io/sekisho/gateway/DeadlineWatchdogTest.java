@@ -68,6 +68,28 @@ class DeadlineWatchdogTest {
     }
 
     @Test
+    void aFailureToInterruptNeitherHangsTheGuardNorStopsThePoller() throws Exception {
+        watchdog.beforeInterrupt = () -> {
+            throw new IllegalStateException("cannot interrupt");
+        };
+        DeadlineWatchdog.Guard failed = watchdog.start(Duration.ZERO);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!failed.fired() && System.nanoTime() - until < 0) {
+            Thread.sleep(1);
+        }
+        failed.close();
+        assertThat(failed.fired()).as("the deadline still counts").isTrue();
+
+        watchdog.beforeInterrupt = () -> { };
+        DeadlineWatchdog.Guard next = watchdog.start(Duration.ofMillis(20));
+        boolean interrupted = sleepUntilInterrupted();
+        next.close();
+
+        assertThat(interrupted).as("the poller lives on").isTrue();
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
     void theIdlePollerWakesForANewGuard() throws Exception {
         watchdog.start(Duration.ofDays(1)).close();
         // Long enough for the poller to find no guard and park.
