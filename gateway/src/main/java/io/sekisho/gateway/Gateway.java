@@ -37,9 +37,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.crypto.SecretKey;
 import javax.net.ssl.SSLSocketFactory;
@@ -149,8 +146,6 @@ public final class Gateway implements AutoCloseable {
 
             IsolatedExtractor extractor = new IsolatedExtractor(ExtractionLimits.defaults());
             opened.push(extractor);
-            ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("sekisho-inspection-"));
-            opened.push(pool::shutdownNow);
 
             Evidence evidence = Evidence.valueOf(config.audit().evidence().toUpperCase(Locale.ROOT));
             SmtpServer smtp = null;
@@ -160,13 +155,13 @@ public final class Gateway implements AutoCloseable {
                 if (config.smtp() != null) {
                     smtp = SmtpServer.start(config.smtp(), new InspectingMessageProcessor(new TransferInspection(
                             extractor, snapshots, policy, audit, evidence, config.smtp().inspectionTimeout(),
-                            "smtp.inspectionTimeout", pool, metrics), quarantine, config.smtp().spoolDir(),
+                            "smtp.inspectionTimeout", metrics), quarantine, config.smtp().spoolDir(),
                             config.smtp().inMemoryBytes()));
                     opened.push(smtp);
                 }
                 InspectingUploadProcessor uploads = new InspectingUploadProcessor(new TransferInspection(extractor,
                         snapshots, policy, audit, evidence, config.http().inspectionTimeout(), "http.inspectionTimeout",
-                        pool, metrics), quarantine, config.http().spoolDir());
+                        metrics), quarantine, config.http().spoolDir());
                 if (config.http().listen() != null) {
                     http = HttpProxyServer.start(config.http(), uploads, resolver);
                     opened.push(http);
@@ -351,15 +346,6 @@ public final class Gateway implements AutoCloseable {
             throw new GatewayException(key + ": required by the gateway: " + why);
         }
         return value;
-    }
-
-    static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static void closeAll(Deque<AutoCloseable> opened) {

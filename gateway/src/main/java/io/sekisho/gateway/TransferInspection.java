@@ -24,7 +24,6 @@ import io.sekisho.transfer.TransferPart;
 import io.sekisho.transfer.WorkFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -35,15 +34,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -72,12 +64,12 @@ final class TransferInspection {
     private final Evidence evidence;
     private final Duration deadline;
     private final String deadlineKey;
-    private final ExecutorService pool;
+    private final DeadlineWatchdog watchdog;
     private final GatewayMetrics metrics;
 
     TransferInspection(Extractor extractor, CatalogueSnapshots catalogue, Supplier<Policy> policy, AuditLog audit,
-                       Evidence evidence, Duration deadline, String deadlineKey, ExecutorService pool) {
-        this(extractor, catalogue, policy, audit, evidence, deadline, deadlineKey, pool, GatewayMetrics.NONE);
+                       Evidence evidence, Duration deadline, String deadlineKey) {
+        this(extractor, catalogue, policy, audit, evidence, deadline, deadlineKey, GatewayMetrics.NONE);
     }
 
     /**
@@ -86,8 +78,14 @@ final class TransferInspection {
      * @param metrics     told of every inspection, decision and audit record
      */
     TransferInspection(Extractor extractor, CatalogueSnapshots catalogue, Supplier<Policy> policy, AuditLog audit,
-                       Evidence evidence, Duration deadline, String deadlineKey, ExecutorService pool,
-                       GatewayMetrics metrics) {
+                       Evidence evidence, Duration deadline, String deadlineKey, GatewayMetrics metrics) {
+        this(extractor, catalogue, policy, audit, evidence, deadline, deadlineKey, metrics, DeadlineWatchdog.shared());
+    }
+
+    /** @param watchdog enforces the deadline (tests give one with a finer tick) */
+    TransferInspection(Extractor extractor, CatalogueSnapshots catalogue, Supplier<Policy> policy, AuditLog audit,
+                       Evidence evidence, Duration deadline, String deadlineKey, GatewayMetrics metrics,
+                       DeadlineWatchdog watchdog) {
         this.extractor = Objects.requireNonNull(extractor, "extractor");
         this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -95,8 +93,8 @@ final class TransferInspection {
         this.evidence = Objects.requireNonNull(evidence, "evidence");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.deadlineKey = Objects.requireNonNull(deadlineKey, "deadlineKey");
-        this.pool = Objects.requireNonNull(pool, "pool");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
     }
 
     AuditLog audit() {
@@ -140,6 +138,27 @@ final class TransferInspection {
     /**
      * Inspects every part within the deadline; what is not done by then is timed out.
      *
+     * <p>The inspection runs on the calling thread, which must be one that may block (a receiver's
+     * inspection pool, never an event loop): handing it to another thread only to stop waiting at
+     * the deadline cost two wake-ups and two parks per transfer. The deadline is enforced by
+     * interrupting the caller ({@link DeadlineWatchdog}, up to one tick late). A wait for a worker
+     * process or for its answer ends at the interrupt (a worker that was extracting is killed); work in this process between interrupt
+     * checks (plain text decoding, normalising and fingerprinting, the catalogue look-up) is bounded
+     * by the size limits and runs on until its part is done. So a transfer now returns at the
+     * deadline or at the next interrupt check after it: at the latest when the part in progress is.
+     *
+     * <p>Results: a part done before the deadline keeps its result; the part in progress at the
+     * deadline and every later one are {@code timed-out}. An interrupt from elsewhere (the gateway
+     * stopping) makes them {@code failed} and leaves the thread's interrupt flag set; the
+     * deadline's own interrupt never outlives the call. {@link ExtractionUnavailableException}
+     * propagates (the channel defers the transfer).
+     *
+     * <p>Nothing shared is broken by the interrupt: the files a part reads are opened for it alone,
+     * and the catalogue is read through memory-mapped files ({@code FSDirectory.open} gives an
+     * {@code MMapDirectory} on 64-bit JVMs), whose reads an interrupt cannot close, unlike an
+     * {@code NIOFSDirectory}'s shared channel. An interrupt during a catalogue refresh fails only
+     * that refresh (the last snapshot stays in use).
+     *
      * @param channel how the transfer arrived (for the metrics)
      * @param work    the caller's work folder (closed by it), where a part that goes to a worker
      *                gets its sender's name
@@ -157,57 +176,63 @@ final class TransferInspection {
     }
 
     private List<Inspection> inspect(List<TransferPart> parts, WorkFolder work) {
-        // A slot is set once: by the inspection, or (first) by the deadline, so a part interrupted
-        // at the deadline is reported as timed out rather than as the failure the interrupt causes.
-        AtomicReferenceArray<Inspection> done = new AtomicReferenceArray<>(parts.size());
-        // The inspection thread logs with the ids of the thread that received the transfer.
-        Map<String, String> logContext = MDC.getCopyOfContextMap();
-        Future<?> task = pool.submit(() -> {
-            if (logContext != null) {
-                MDC.setContextMap(logContext);
-            }
+        Inspection[] done = new Inspection[parts.size()];
+        int next = 0;
+        Throwable failure = null;
+        DeadlineWatchdog.Guard guard = watchdog.start(deadline);
+        try {
             try (CatalogueSnapshots.Lease lease = catalogue.acquire()) {
                 Matcher matcher = new Matcher(lease.snapshot());
                 Inspector inspector = new Inspector(extractor, () -> matcher);
-                for (int i = 0; i < parts.size() && !Thread.currentThread().isInterrupted(); i++) {
-                    done.compareAndSet(i, null, inspectPart(inspector, parts.get(i), work, i));
+                while (next < parts.size() && !guard.fired() && !Thread.currentThread().isInterrupted()) {
+                    Inspection result = inspectPart(inspector, parts.get(next), work, next);
+                    // A part in progress when the deadline or an interrupt came is reported as timed
+                    // out (or interrupted), not as the failure the interrupt may have caused in it.
+                    if (guard.fired() || Thread.currentThread().isInterrupted()) {
+                        break;
+                    }
+                    done[next++] = result;
                 }
-            } finally {
-                MDC.clear();
+            } catch (ExtractionUnavailableException e) {
+                if (!guard.fired() && !Thread.currentThread().isInterrupted()) {
+                    // Our fault, not the content's: the channel defers the transfer (451 / 503) so
+                    // the sender retries, instead of refusing it for good as uninspectable content.
+                    // (A worker start cut short by the deadline is the deadline's, not this.)
+                    log.error("extraction unavailable: {}", e.getMessage());
+                    throw e;
+                }
+            } catch (RuntimeException | Error e) {
+                // The catalogue closed under a stopping gateway, a bug: the parts left are failed.
+                if (!guard.fired() && !Thread.currentThread().isInterrupted()) {
+                    failure = e;
+                }
             }
-        });
-        String missing = "not inspected within " + deadlineKey + " (" + deadline.toSeconds() + " s)";
-        ExtractionStatus missingStatus = ExtractionStatus.TIMED_OUT;
-        boolean cancel = false;
-        try {
-            task.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            cancel = true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ExtractionUnavailableException unavailable) {
-                // Our fault, not the content's: the channel defers the transfer (451 / 503) so the
-                // sender retries, instead of refusing it for good as uninspectable content.
-                log.error("extraction unavailable: {}", unavailable.getMessage());
-                throw unavailable;
-            }
-            missing = "inspection failed: " + e.getCause();
-            missingStatus = ExtractionStatus.FAILED;
-            log.error("inspection failed", e.getCause());
-        } catch (InterruptedException e) {
-            cancel = true;
-            Thread.currentThread().interrupt();
+        } finally {
+            // Clears the deadline's interrupt if it fired, even if only after the last part.
+            guard.close();
+        }
+        // Read after close, when the guard's state is final.
+        boolean timedOut = guard.fired();
+        String missing;
+        ExtractionStatus missingStatus;
+        if (timedOut) {
+            missing = "not inspected within " + deadlineKey + " (" + deadline.toSeconds() + " s)";
+            missingStatus = ExtractionStatus.TIMED_OUT;
+        } else if (Thread.currentThread().isInterrupted()) {
+            // Not the deadline's interrupt (the guard clears that one): the gateway is stopping.
+            // The flag stays set for the caller's thread to see.
             missing = "interrupted (gateway stopping)";
             missingStatus = ExtractionStatus.FAILED;
-        }
-        for (int i = 0; i < parts.size(); i++) {
-            done.compareAndSet(i, null, uninspected(parts.get(i), missingStatus, missing));
-        }
-        if (cancel) {
-            task.cancel(true);
+        } else {
+            missing = failure == null ? null : "inspection failed: " + failure;
+            missingStatus = ExtractionStatus.FAILED;
+            if (failure != null) {
+                log.error("inspection failed", failure);
+            }
         }
         List<Inspection> result = new ArrayList<>(parts.size());
         for (int i = 0; i < parts.size(); i++) {
-            result.add(done.get(i));
+            result.add(i < next ? done[i] : uninspected(parts.get(i), missingStatus, missing));
         }
         return result;
     }

@@ -39,8 +39,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,10 +64,11 @@ class InspectingProcessorsTest {
     private CatalogueSnapshots snapshots;
     private AuditLog audit;
     private QuarantineStore quarantine;
-    private final ExecutorService pool = Executors.newCachedThreadPool();
     private final AtomicInteger extractions = new AtomicInteger();
     /** Each extracted file's name with the gatewayText flag the inspection passed for it. */
     private final List<String> gatewayTextFlags = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    /** The threads extractions ran on. */
+    private final java.util.Set<Thread> extractedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long extractionMillis;
 
     @BeforeEach
@@ -82,7 +81,6 @@ class InspectingProcessorsTest {
 
     @AfterEach
     void close() throws Exception {
-        pool.shutdownNow();
         audit.close();
         snapshots.close();
         catalogue.close();
@@ -102,6 +100,7 @@ class InspectingProcessorsTest {
         @Override
         public ExtractionResult extract(Path file) {
             extractions.incrementAndGet();
+            extractedOn.add(Thread.currentThread());
             if (workersDown) {
                 throw new ExtractionUnavailableException("no extraction worker could be started: test", null);
             }
@@ -125,7 +124,7 @@ class InspectingProcessorsTest {
     private TransferInspection inspection(Duration deadline, String deadlineKey) {
         Policy policy = new PolicyLoader(catalogue.settings().levels()).parse("default", Gateway.defaultPolicy())
                 .withInternalDomains(List.of("corp.example.co.jp"));
-        return new TransferInspection(extractor, snapshots, () -> policy, audit, Evidence.HASH, deadline, deadlineKey, pool);
+        return new TransferInspection(extractor, snapshots, () -> policy, audit, Evidence.HASH, deadline, deadlineKey);
     }
 
     private InspectingMessageProcessor processor(Duration deadline) {
@@ -219,6 +218,7 @@ class InspectingProcessorsTest {
         // Parts sharing a name each reach the extractor under that name (not the spool file's).
         assertThat(gatewayTextFlags).containsExactlyInAnyOrder("subject.txt=true", "body-1.txt=false", "subject.txt=false",
                 "notes.txt=false", "notes.txt=false");
+        assertThat(extractedOn).as("inspected on the thread that received the message").containsOnly(Thread.currentThread());
     }
 
     @Test
@@ -230,6 +230,7 @@ class InspectingProcessorsTest {
         SmtpOutcome inside = send(processor, "hanako@corp.example.co.jp", MAIL);
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        assertThat(Thread.currentThread().isInterrupted()).as("the deadline's interrupt is cleared").isFalse();
         assertThat(outside).isInstanceOfSatisfying(SmtpOutcome.Refuse.class, r -> {
             assertThat(r.code()).isEqualTo(550);
             assertThat(r.enhancedCode()).isEqualTo("5.7.1");
@@ -270,6 +271,7 @@ class InspectingProcessorsTest {
         UploadOutcome inside = upload(processor, "files.corp.example.co.jp", null);
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        assertThat(Thread.currentThread().isInterrupted()).as("the deadline's interrupt is cleared").isFalse();
         assertThat(outside).isInstanceOfSatisfying(UploadOutcome.Block.class,
                 b -> assertThat(b.message()).contains("could not be inspected"));
         assertThat(inside).isInstanceOf(UploadOutcome.Allow.class);
