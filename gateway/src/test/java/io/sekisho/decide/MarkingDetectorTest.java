@@ -34,6 +34,24 @@ class MarkingDetectorTest {
     }
 
     @Test
+    void findsAWordWhereStringIndexOfDoes() {
+        Random random = new Random(7);
+        String[] words = {"S", "SS", "SSX", "XS", "極秘", "秘", "\uD83D\uDE00", "SECRET"};
+        String alphabet = "SSXx 極秘秘\uD83D\uDE00";
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int c = random.nextInt(30); c > 0; c--) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String t = text.toString();
+            String word = words[random.nextInt(words.length)];
+            int from = random.nextInt(t.length() + 2) - 1;
+            assertThat(MarkingDetector.indexOf(t, word, from)).as("%s in %s from %d", word, t, from)
+                    .isEqualTo(t.indexOf(word, from));
+        }
+    }
+
+    @Test
     void countsMarkingsAtTheEdgesOfAText() {
         assertThat(DEFAULT_MARKINGS.count("SECRET")).isEqualTo(1);
         assertThat(DEFAULT_MARKINGS.count("TOP SECRET")).as("one marking, not two").isEqualTo(1);
