@@ -16,6 +16,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +55,17 @@ final class WorkerClassArchive {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerClassArchive.class);
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final String ARCHIVE_PREFIX = "worker-";
+    private static final String ARCHIVE_GLOB = ARCHIVE_PREFIX + "*.jsa";
     /** A dump lasts seconds; a temporary file this old belongs to a process that was killed mid-dump. */
     private static final Duration ABANDONED = Duration.ofMinutes(10);
+    /**
+     * Archives kept in the folder, the most recently written first. Each build of the jar and each
+     * JDK gets its own (16 to 33 MB); without a bound, a machine that rebuilds or upgrades often
+     * would collect them for ever. Removing one a running JVM has mapped is harmless on POSIX (the
+     * mapping stays until the JVM ends), and a worker that finds its archive gone writes it again.
+     */
+    static final int KEPT_ARCHIVES = 4;
     /** Archives being written by a worker of this process: one writer per archive is enough. */
     private static final Set<Path> CREATING = ConcurrentHashMap.newKeySet();
     /** Folders already reported as unusable, so that a gateway says it once and not per worker. */
@@ -116,7 +127,7 @@ final class WorkerClassArchive {
             return off(classPath);
         }
         String version = System.getProperty("java.version").replaceAll("[^A-Za-z0-9.+_-]", "_");
-        return new WorkerClassArchive(classPath, folder.resolve("worker-" + version + "-" + key + ".jsa"));
+        return new WorkerClassArchive(classPath, folder.resolve(ARCHIVE_PREFIX + version + "-" + key + ".jsa"));
     }
 
     /** Workers start as before: no archive read or written. */
@@ -167,6 +178,7 @@ final class WorkerClassArchive {
             if (normalExit && Files.isRegularFile(use.writing())) {
                 move(use.writing(), archive);
                 LOG.info("class-data archive for extraction workers written: {}", archive);
+                removeOldArchives();
             }
         } catch (IOException e) {
             LOG.info("class-data archive for extraction workers not kept: {}", e.toString());
@@ -272,6 +284,34 @@ final class WorkerClassArchive {
             }
         } catch (IOException e) {
             // A read-only folder: nothing to clean, and nothing will be written either.
+        }
+    }
+
+    /** Keeps the {@link #KEPT_ARCHIVES} most recently written archives of the folder, this one among them. */
+    private void removeOldArchives() {
+        List<Path> archives = new ArrayList<>();
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(archive.getParent(), ARCHIVE_GLOB)) {
+            for (Path file : found) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    archives.add(file);
+                }
+            }
+        } catch (IOException e) {
+            return;
+        }
+        archives.sort(Comparator.comparing((Path file) -> file.equals(archive))
+                .thenComparing(WorkerClassArchive::modified).reversed());
+        for (Path old : archives.subList(Math.min(KEPT_ARCHIVES, archives.size()), archives.size())) {
+            LOG.info("class-data archive {} removed (only the {} most recent are kept)", old, KEPT_ARCHIVES);
+            deleteQuietly(old);
+        }
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0); // gone already: first to go
         }
     }
 

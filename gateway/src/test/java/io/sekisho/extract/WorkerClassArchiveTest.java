@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -158,6 +159,33 @@ class WorkerClassArchiveTest {
         WorkerClassArchive.Use next = archive.nextWorker();
         assertThat(next.writing()).as("the killed writer no longer holds the archive").isNotNull();
         archive.ended(next, false);
+    }
+
+    @Test
+    void writingAnArchiveKeepsOnlyTheMostRecentArchivesOfTheFolder() throws IOException {
+        Path folder = dir.resolve("cds");
+        WorkerClassArchive archive = WorkerClassArchive.in(folder, classPath);
+        // Archives of earlier builds or JDKs, written one minute apart; the newest is given the
+        // oldest name, so order comes from the times and not from the names.
+        List<Path> older = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Path old = folder.resolve("worker-17-old" + (5 - i) + ".jsa");
+            Files.write(old, new byte[16]);
+            Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(3_600 - 60L * i)));
+            older.add(old);
+        }
+        Path unrelated = Files.writeString(folder.resolve("notes.txt"), "not an archive");
+        WorkerClassArchive.Use writer = archive.nextWorker();
+        Files.write(writer.writing(), new byte[4096]);
+
+        archive.ended(writer, true);
+
+        assertThat(archive.file()).exists();
+        // The new archive and the three most recent of the others remain.
+        assertThat(older.subList(3, 6)).allMatch(Files::exists);
+        assertThat(older.subList(0, 3)).noneMatch(Files::exists);
+        assertThat(unrelated).exists();
+        assertThat(temporaryFiles(folder)).isEmpty();
     }
 
     @Test
