@@ -23,7 +23,7 @@ class ExtractionLimitsTest {
         assertThat(limits.workerHeap()).isEqualTo("512m");
         assertThat(limits.workerCount()).as("auto: one per core, 2 to 8")
                 .isEqualTo(Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors())));
-        assertThat(limits.maxInProcessTextBytes()).isEqualTo(1024 * 1024);
+        assertThat(limits.maxInProcessTextBytes()).isEqualTo(2 * 1024 * 1024);
     }
 
     @Test

@@ -145,6 +145,23 @@ class IsolatedExtractorTest {
     }
 
     @Test
+    void theTextBodyOfAOneMebibyteMailIsDecodedInProcessWithoutAWorker() throws Exception {
+        // SMTP lines end in CRLF, so the body of a 1 MiB mail is a little over 1 MiB.
+        StringBuilder body = new StringBuilder();
+        while (body.length() < 1024 * 1024 + 20_000) {
+            body.append("kato mira neso lupe divo anel orus ika\r\n");
+        }
+        Path file = Files.writeString(dir.resolve("body.txt"), body, StandardCharsets.US_ASCII);
+        // Workers that cannot start: only the in-process path can give this answer.
+        try (IsolatedExtractor noWorkers = new IsolatedExtractor(ExtractionLimits.defaults().withWorkerHeap("1k"))) {
+            ExtractionResult result = noWorkers.extract(file);
+
+            assertThat(result.status()).as(describe(result)).isEqualTo(ExtractionStatus.COMPLETE);
+            assertThat(allText(result)).contains("kato mira neso");
+        }
+    }
+
+    @Test
     void aWorkerThatCannotStartIsReportedAsUnavailableNotAsABadFile() throws Exception {
         Path file = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("sekisho", ".txt"), "hello");
         // A heap too small for any JVM: the worker process exits at once, whatever the file (and
