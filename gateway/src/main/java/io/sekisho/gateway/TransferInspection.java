@@ -176,25 +176,25 @@ final class TransferInspection {
     }
 
     private List<Inspection> inspect(List<TransferPart> parts, WorkFolder work) {
-        Inspection[] done = new Inspection[parts.size()];
-        int next = 0;
+        List<Inspection> result = new ArrayList<>(parts.size());
         Throwable failure = null;
         DeadlineWatchdog.Guard guard = watchdog.start(deadline);
         try {
             try (CatalogueSnapshots.Lease lease = catalogue.acquire()) {
                 Matcher matcher = new Matcher(lease.snapshot());
                 Inspector inspector = new Inspector(extractor, () -> matcher);
-                while (next < parts.size() && !guard.fired() && !Thread.currentThread().isInterrupted()) {
-                    Inspection result = inspectPart(inspector, parts.get(next), work, next);
+                while (result.size() < parts.size() && !cutShort(guard)) {
+                    int index = result.size();
+                    Inspection inspection = inspectPart(inspector, parts.get(index), work, index);
                     // A part in progress when the deadline or an interrupt came is reported as timed
                     // out (or interrupted), not as the failure the interrupt may have caused in it.
-                    if (guard.fired() || Thread.currentThread().isInterrupted()) {
+                    if (cutShort(guard)) {
                         break;
                     }
-                    done[next++] = result;
+                    result.add(inspection);
                 }
             } catch (ExtractionUnavailableException e) {
-                if (!guard.fired() && !Thread.currentThread().isInterrupted()) {
+                if (!cutShort(guard)) {
                     // Our fault, not the content's: the channel defers the transfer (451 / 503) so
                     // the sender retries, instead of refusing it for good as uninspectable content.
                     // (A worker start cut short by the deadline is the deadline's, not this.)
@@ -203,7 +203,7 @@ final class TransferInspection {
                 }
             } catch (RuntimeException | Error e) {
                 // The catalogue closed under a stopping gateway, a bug: the parts left are failed.
-                if (!guard.fired() && !Thread.currentThread().isInterrupted()) {
+                if (!cutShort(guard)) {
                     failure = e;
                 }
             }
@@ -211,11 +211,10 @@ final class TransferInspection {
             // Clears the deadline's interrupt if it fired, even if only after the last part.
             guard.close();
         }
-        // Read after close, when the guard's state is final.
-        boolean timedOut = guard.fired();
         String missing;
         ExtractionStatus missingStatus;
-        if (timedOut) {
+        // Read after close, when the guard's state is final.
+        if (guard.fired()) {
             missing = "not inspected within " + deadlineKey + " (" + deadline.toSeconds() + " s)";
             missingStatus = ExtractionStatus.TIMED_OUT;
         } else if (Thread.currentThread().isInterrupted()) {
@@ -230,11 +229,15 @@ final class TransferInspection {
                 log.error("inspection failed", failure);
             }
         }
-        List<Inspection> result = new ArrayList<>(parts.size());
-        for (int i = 0; i < parts.size(); i++) {
-            result.add(i < next ? done[i] : uninspected(parts.get(i), missingStatus, missing));
+        for (int i = result.size(); i < parts.size(); i++) {
+            result.add(uninspected(parts.get(i), missingStatus, missing));
         }
         return result;
+    }
+
+    /** The deadline has passed, or something else interrupted the inspecting thread. */
+    private static boolean cutShort(DeadlineWatchdog.Guard guard) {
+        return guard.fired() || Thread.currentThread().isInterrupted();
     }
 
     private Inspection inspectPart(Inspector inspector, TransferPart part, WorkFolder work, int index) {
