@@ -277,8 +277,7 @@ final class WorkerClassArchive {
         Instant before = Instant.now().minus(ABANDONED);
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(archive.getParent(), "*" + TEMP_SUFFIX)) {
             for (Path temp : temps) {
-                FileTime modified = Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS);
-                if (modified.toInstant().isBefore(before)) {
+                if (modified(temp).toInstant().isBefore(before)) {
                     deleteQuietly(temp);
                 }
             }
