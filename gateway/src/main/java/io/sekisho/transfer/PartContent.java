@@ -3,10 +3,15 @@ package io.sekisho.transfer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -24,6 +29,8 @@ public final class PartContent {
     private final byte[] bytes;
     private final Path file;
     private final long size;
+    /** The SHA-256, once something asked for it; the bytes never change, so neither does it. */
+    private volatile String sha256;
 
     private PartContent(byte[] bytes, Path file, long size) {
         this.bytes = bytes;
@@ -74,6 +81,38 @@ public final class PartContent {
      */
     public byte[] bytes() throws IOException {
         return bytes != null ? bytes : Files.readAllBytes(file);
+    }
+
+    /**
+     * The hex SHA-256 of the bytes, computed when first asked for. Only a record or a quarantine
+     * entry needs it, so a transfer that is allowed without one never pays for it: for a 10 KiB
+     * upload the digest was a tenth of its inspection's CPU, for a 10 MiB one tens of milliseconds.
+     *
+     * @throws UncheckedIOException when the spool file cannot be read
+     */
+    public String sha256() {
+        String known = sha256;
+        if (known != null) {
+            return known;
+        }
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        if (bytes != null) {
+            digest.update(bytes);
+        } else {
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + " to hash it", e);
+            }
+        }
+        known = HexFormat.of().formatHex(digest.digest());
+        sha256 = known;
+        return known;
     }
 
     /** A stream of the bytes from the start; the caller closes it. */

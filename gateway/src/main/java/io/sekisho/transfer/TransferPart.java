@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param name         the name the sender gave it (attachment file name, form field), or a made-up one
  * @param declaredType the media type the sender declared (Content-Type), or null
  * @param size         bytes
- * @param sha256       hex SHA-256 of the bytes
+ * @param sha256       hex SHA-256 of the bytes, or null to have {@link #sha256()} compute it from
+ *                      the content when first asked (see {@link PartContent#sha256()})
  * @param content      the bytes, in memory or spooled
  * @param uninspectable null when the bytes are the content itself; otherwise why they cannot be
  *                      read whatever the extractor does: {@value #SMIME_ENCRYPTED},
@@ -51,6 +52,12 @@ public record TransferPart(String name, String declaredType, long size, String s
     /** A part whose bytes are in a file (the command line's scan, policy tests). */
     public TransferPart(String name, String declaredType, long size, String sha256, Path content) {
         this(name, declaredType, size, sha256, PartContent.of(content));
+    }
+
+    /** Hex SHA-256 of the bytes: as given, else the content's, computed on first use. */
+    @Override
+    public String sha256() {
+        return sha256 != null ? sha256 : content.sha256();
     }
 
     public boolean inspectable() {

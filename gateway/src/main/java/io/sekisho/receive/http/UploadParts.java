@@ -22,11 +22,7 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
@@ -251,27 +247,8 @@ public final class UploadParts implements AutoCloseable {
         return work.finish(sink);
     }
 
-    private static TransferPart part(String name, String type, PartContent content, String uninspectable)
-            throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        if (content.inMemory()) {
-            byte[] bytes = content.bytes();
-            return new TransferPart(name, type, bytes.length, HexFormat.of().formatHex(sha.digest(bytes)), content,
-                    uninspectable);
-        }
-        long size = 0;
-        try (InputStream in = new DigestInputStream(content.open(), sha)) {
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                size += n;
-            }
-        }
-        return new TransferPart(name, type, size, HexFormat.of().formatHex(sha.digest()), content, uninspectable);
+    /** The part's digest is left to the content, which computes it only if a record or quarantine needs it. */
+    private static TransferPart part(String name, String type, PartContent content, String uninspectable) {
+        return new TransferPart(name, type, content.size(), null, content, uninspectable);
     }
 }

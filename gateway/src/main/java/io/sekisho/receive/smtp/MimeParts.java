@@ -24,13 +24,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -217,17 +213,12 @@ public final class MimeParts {
             if (parts.size() >= MAX_PARTS) {
                 throw new IOException("more than " + MAX_PARTS + " parts");
             }
-            MessageDigest sha;
-            try {
-                sha = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
             long size = 0;
             boolean pgp = false;
             byte[] tail = new byte[0];
             ContentSink sink = work.newSink();
-            try (OutputStream out = new DigestOutputStream(sink, sha)) {
+            // No digest here: the part's content computes it if a record or quarantine needs it.
+            try (OutputStream out = sink) {
                 if (bytes != null) {
                     out.write(bytes);
                     size = bytes.length;
@@ -252,8 +243,7 @@ public final class MimeParts {
             if (reason == null && pgp) {
                 reason = TransferPart.PGP_ENCRYPTED;
             }
-            parts.add(new TransferPart(name, declaredType, size, HexFormat.of().formatHex(sha.digest()), kept, reason,
-                    gatewayText));
+            parts.add(new TransferPart(name, declaredType, size, null, kept, reason, gatewayText));
         }
 
         private static int indexOf(byte[] haystack, byte[] needle) {
