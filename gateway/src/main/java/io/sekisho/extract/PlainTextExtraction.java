@@ -16,9 +16,6 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.apache.tika.mime.MediaType;
-import org.apache.tika.exception.WriteLimitReachedException;
-import org.xml.sax.ContentHandler;
-import org.xml.sax.SAXException;
 
 /**
  * Extracts small plain-text files in this process, without a parser (docs/adr/0011): what a
@@ -134,6 +131,10 @@ final class PlainTextExtraction {
             // its NUL bytes make detection say octet-stream before we get here.
             return decode(bytes, StandardCharsets.UTF_16);
         }
+        Decoded ascii = ascii(bytes);
+        if (ascii != null) {
+            return ascii;
+        }
         boolean escapes = indexOf(bytes, ESC) >= 0;
         if (!escapes) {
             Decoded utf8 = decode(bytes, StandardCharsets.UTF_8);
@@ -148,6 +149,21 @@ final class PlainTextExtraction {
         // ISO-2022-JP is seven-bit: its escapes are what make it ISO-2022-JP, and without them the
         // UTF-8 branch above has already taken the text. The eight-bit ones must not see escapes.
         return escapes == declared.name().equals("ISO-2022-JP") ? decode(bytes, declared) : null;
+    }
+
+    /**
+     * Bytes that are all ASCII, without an escape, decode to the same text in UTF-8 as the strict
+     * decoder below would give; the JDK's own String decoding finds that out with a vectorised
+     * test for non-ASCII bytes and one copy (most plain text in transfers is ASCII). Null when
+     * the bytes are not such, and the strict path decides.
+     */
+    private static Decoded ascii(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // One char per byte without U+FFFD: no multi-byte sequence and no malformed byte, so ASCII.
+        if (text.length() != bytes.length || text.indexOf('\uFFFD') >= 0 || text.indexOf(ESC) >= 0) {
+            return null;
+        }
+        return new Decoded(StandardCharsets.UTF_8, text);
     }
 
     private static Charset declaredCharset(String declaredType) {
@@ -181,20 +197,14 @@ final class PlainTextExtraction {
     }
 
     private ExtractionResult budgeted(String name, long size, Decoded decoded) {
+        // The text as one piece through the budget: what a budgeted handler would keep of it, without
+        // the copies into and out of the handler's writer.
         TextBudget budget = new TextBudget(limits, size);
-        ContentHandler handler = budget.getNewContentHandler();
-        char[] chars = decoded.text().toCharArray();
-        try {
-            handler.characters(chars, 0, chars.length);
-        } catch (WriteLimitReachedException e) {
-            // The budget kept what fits and recorded why; the part says so below.
-        } catch (SAXException e) {
-            throw new IllegalStateException("a text handler writing to memory cannot fail", e);
-        }
+        String text = budget.keep(decoded.text());
         String cut = budget.cutReason();
         ExtractionStatus status = cut == null ? ExtractionStatus.COMPLETE : ExtractionStatus.TRUNCATED;
         String type = new MediaType(MediaType.TEXT_PLAIN, decoded.charset()).toString();
-        return ExtractionResult.of(List.of(new ExtractedPart(name, type, size, status, cut, handler.toString())));
+        return ExtractionResult.of(List.of(new ExtractedPart(name, type, size, status, cut, text)));
     }
 
     private static int indexOf(byte[] bytes, byte b) {

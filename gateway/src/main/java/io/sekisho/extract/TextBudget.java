@@ -47,6 +47,16 @@ final class TextBudget implements ContentHandlerFactory {
         throw new UnsupportedOperationException("text is kept in memory, per part");
     }
 
+    /**
+     * What a handler of this budget would keep of {@code text} given in one piece: the text itself,
+     * or the start of it the budget allows (with {@link #cutReason} set), without copying it through
+     * a handler when all of it fits.
+     */
+    String keep(String text) {
+        int allowed = take(text.length());
+        return allowed == text.length() ? text : text.substring(0, allowed);
+    }
+
     /** How many of {@code length} more characters may be kept; records the reason when not all. */
     private int take(int length) {
         long allowed = Math.min(length, maxCharacters - used);

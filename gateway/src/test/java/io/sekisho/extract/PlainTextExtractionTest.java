@@ -205,6 +205,19 @@ class PlainTextExtractionTest {
     }
 
     @Test
+    void asciiIsDecodedInProcessButOneByteOfAnotherCharsetSendsTheTextToAWorker() throws IOException {
+        String ascii = LATIN + "\r\n\tcontrol \u0007 and DEL \u007f stay\r\n";
+        byte[] latin1 = (LATIN + " caf\u00e9\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        Path plain = write("plain.txt", ascii.getBytes(StandardCharsets.US_ASCII));
+        Path notUtf8 = write("latin1.txt", latin1);
+
+        assertThat(allText(noWorkers.extract(plain))).isEqualTo(ascii + "\n");
+        // 0xE9 alone is no UTF-8: decoding it would need detection, which is a worker's job.
+        assertThatThrownBy(() -> noWorkers.extract(notUtf8)).isInstanceOf(ExtractionUnavailableException.class);
+        assertThat(allText(withWorkers.extract(notUtf8))).contains("caf\u00e9");
+    }
+
+    @Test
     void aByteOrderMarkNamesTheCharset() throws IOException {
         Path utf16 = write("notes.txt", ("\uFEFF" + JAPANESE).getBytes(StandardCharsets.UTF_16LE));
         Path utf8 = write("notes8.txt", ("\uFEFF" + JAPANESE).getBytes(StandardCharsets.UTF_8));
