@@ -3,6 +3,7 @@ package io.sekisho.receive.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,7 +27,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.sekisho.transfer.LogFields;
+import io.sekisho.transfer.PartContent;
 import io.sekisho.transfer.TransferPart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +62,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>on an inspection thread: credentials checked, the body split into parts and given to the
  *       {@link UploadProcessor}; anything but Allow is answered from {@link HttpReplies} and the
  *       destination never sees a byte;</li>
- *   <li>proxyToServerRequest, on the same thread: the request re-serialised from its parsed form
- *       (hop-by-hop headers removed, origin-form target, Host from the target) and the spooled
- *       body; a body cut at the limit then streams on from the client;</li>
+ *   <li>proxyToServerRequest: the request re-serialised from its parsed form (hop-by-hop headers
+ *       removed, origin-form target, Host from the target) and the spooled body; a body cut at the
+ *       limit then streams on from the client. The inspection thread resolves the destination's
+ *       name; for a plain http:// destination and a body whole in memory it only starts the
+ *       connect, and the event loop sends from the connect's listener (no thread waits, no
+ *       hand-off back); otherwise that thread connects and writes, waiting for each step;</li>
  *   <li>serverToProxyResponse / proxyToClientResponse: the response relayed piece by piece, the
  *       next upstream read only after the client write succeeded.</li>
  * </ol>
@@ -74,6 +80,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private static final AtomicLong CONNECTIONS = new AtomicLong();
     private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "proxy-authenticate", "te", "trailer", "upgrade");
+
+    private static final byte[] NO_BODY = new byte[0];
 
     private enum State { IDLE, RECEIVING, WAITING, STREAMING, RESPONDING, CLOSED }
 
@@ -451,13 +459,20 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void told(Exchange x, int status) {
-        if (x.outcome == null) {
+        if (x.outcome == null || !services.processor().wantsResponses()) {
             return;
         }
         try {
             services.processor().proxyToClientResponse(x.envelope, x.outcome, status);
         } catch (RuntimeException e) {
             log.error("[{}] reporting {} failed: {}", connectionId, x.envelope.transferId(), e.toString());
+        }
+    }
+
+    /** {@link #told} from the event loop: on an inspection thread, since the processor may block. */
+    private void toldLater(Exchange x, int status) {
+        if (x.outcome != null && services.processor().wantsResponses()) {
+            services.pool().submit(() -> told(x, status));
         }
     }
 
@@ -478,13 +493,18 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void proxyToServerRequest(Exchange x, EventLoop loop) {
+        byte[] body = bodyAtHand(x);
+        if (body != null) {
+            proxyToServerRequestFromLoop(x, loop, body);
+            return;
+        }
+        // A TLS destination, a body in a spool file or one still streaming from the client: this
+        // thread connects and sends, waiting for each step.
         Channel up;
         try {
             up = services.upstream().http(loop, x.host, x.port, x.scheme.equals("https"), new ResponseRelay(this));
         } catch (UpstreamException e) {
-            log.info("[{}] {}:{}: {}", connectionId, x.host, x.port, e.getMessage());
-            FullHttpResponse page = e.kind() == UpstreamException.Kind.TIMEOUT
-                    ? HttpReplies.gatewayTimeout(x.host, x.json) : HttpReplies.badGateway(x.host, e.getMessage(), x.json);
+            FullHttpResponse page = unreachable(x, e);
             loop.execute(() -> reply(page, false));
             told(x, page.status().code());
             return;
@@ -541,15 +561,134 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         } catch (IOException e) {
             log.info("[{}] sending to {} failed: {}", connectionId, x.host, e.getMessage());
             up.close();
-            loop.execute(() -> {
-                if (exchange == x && !x.requestSent) {
-                    if (x.responseStarted) {
-                        closeNow("sending the request failed");
-                    } else {
-                        reply(HttpReplies.badGateway(x.host, "the connection failed while sending the request", x.json), false);
-                    }
-                }
+            loop.execute(() -> sendFailed(x));
+        }
+    }
+
+    /** On the event loop, once sending the request failed: 502, or a close if the response had begun. */
+    private void sendFailed(Exchange x) {
+        // Not after a reply of ours already on its way (a 504 when the destination went idle): one
+        // answer per request.
+        if (exchange == x && !x.requestSent && state == State.WAITING) {
+            if (x.responseStarted) {
+                closeNow("sending the request failed");
+            } else {
+                reply(HttpReplies.badGateway(x.host, "the connection failed while sending the request", x.json), false);
+            }
+        }
+    }
+
+    /** Logs why the destination cannot be reached and gives the page the client gets for it. */
+    private FullHttpResponse unreachable(Exchange x, UpstreamException e) {
+        log.info("[{}] {}:{}: {}", connectionId, x.host, x.port, e.getMessage());
+        return e.kind() == UpstreamException.Kind.TIMEOUT
+                ? HttpReplies.gatewayTimeout(x.host, x.json) : HttpReplies.badGateway(x.host, e.getMessage(), x.json);
+    }
+
+    /**
+     * The whole body when the request can be sent from the event loop without a thread waiting:
+     * a plain http:// destination (TLS keeps the waiting path for its handshake) and a body
+     * complete in memory (no spool file to read, nothing still to come from the client); else null.
+     */
+    private static byte[] bodyAtHand(Exchange x) {
+        BodySpool spool = x.spool;
+        if (!x.scheme.equals("http") || x.rest != null) {
+            return null;
+        }
+        if (spool == null) {
+            return NO_BODY;
+        }
+        try {
+            PartContent content = spool.content();
+            return content.inMemory() ? content.bytes() : null;
+        } catch (IOException e) {
+            return null; // the waiting path reports it
+        }
+    }
+
+    /**
+     * proxyToServerRequest for a body at hand: this (inspection) thread resolves the name, which
+     * may block, and starts the connect; everything after runs on the client's event loop, from
+     * the connect's listener: head and body in one flush, then {@link #requestSent} once written.
+     *
+     * <p>Why the order is safe: the exchange's fields that this thread read (request, host, body,
+     * envelope, outcome) were all set before the connect started and are not changed after; every
+     * field the event loop owns ({@code upstream}, {@code requestSent}, the state) is written only
+     * in the listeners, which run on that loop, as {@code loop.execute} did before.
+     */
+    private void proxyToServerRequestFromLoop(Exchange x, EventLoop loop, byte[] body) {
+        ChannelFuture connecting;
+        try {
+            connecting = services.upstream().startHttp(loop, x.host, x.port, new ResponseRelay(this));
+        } catch (UpstreamException e) {
+            FullHttpResponse page = unreachable(x, e);
+            loop.execute(() -> reply(page, false));
+            told(x, page.status().code());
+            return;
+        }
+        connecting.addListener((ChannelFutureListener) f -> {
+            // A channel that could not even be registered completes on another executor.
+            if (loop.inEventLoop()) {
+                connected(x, f, body);
+            } else {
+                loop.execute(() -> connected(x, f, body));
+            }
+        });
+    }
+
+    private void connected(Exchange x, ChannelFuture f, byte[] body) {
+        if (!f.isSuccess()) {
+            withLogFields(x, () -> {
+                FullHttpResponse page = unreachable(x, Upstream.connectFailure(x.host, x.port, f.cause()));
+                reply(page, false);
+                toldLater(x, page.status().code());
             });
+            return;
+        }
+        Channel up = f.channel();
+        x.upstream = up;
+        if (state == State.CLOSED) {
+            up.close();
+            return;
+        }
+        up.read();
+        up.write(forwarded(x));
+        ChannelFuture written = up.writeAndFlush(body.length == 0 ? LastHttpContent.EMPTY_LAST_CONTENT
+                : new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.wrappedBuffer(body)));
+        // The same bound as the waiting path's awaitWrite. The upstream IdleStateHandler does not
+        // cover it once the response has begun (ResponseRelay then ignores idleness): a destination
+        // that answered early and stopped reading would otherwise hold the exchange for good.
+        ScheduledFuture<?> timer = up.eventLoop().schedule(() -> notSent(x, up, "write timed out"),
+                services.upstream().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        written.addListener((ChannelFutureListener) done -> {
+            // Both run on the loop: a timer that can no longer be cancelled has already reported.
+            if (!timer.cancel(false)) {
+                return;
+            }
+            if (done.isSuccess()) {
+                requestSent(x);
+            } else {
+                notSent(x, up, done.cause().toString());
+            }
+        });
+    }
+
+    /** On the event loop: the request could not be written to {@code up}. */
+    private void notSent(Exchange x, Channel up, String why) {
+        withLogFields(x, () -> log.info("[{}] sending to {} failed: {}", connectionId, x.host, why));
+        up.close();
+        sendFailed(x);
+    }
+
+    /** Runs {@code r} on the event loop with the log fields an inspection thread has for this exchange. */
+    private void withLogFields(Exchange x, Runnable r) {
+        MDC.put(LogFields.CONNECTION_ID, connectionId);
+        MDC.put(LogFields.INCIDENT_ID, x.envelope.transferId());
+        try {
+            r.run();
+        } finally {
+            MDC.remove(LogFields.CONNECTION_ID);
+            MDC.remove(LogFields.INCIDENT_ID);
         }
     }
 
@@ -663,10 +802,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 x.keepAlive = false;
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
-            if (x.outcome != null) {
-                int status = x.status;
-                services.pool().submit(() -> told(x, status));
-            }
+            toldLater(x, x.status);
         }
         boolean last = o instanceof LastHttpContent;
         if (last) {

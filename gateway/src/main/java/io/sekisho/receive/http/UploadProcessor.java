@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>Call order for one request: {@link #clientToProxyRequest} on an inspection thread (never the
  * event loop; it may block); if the outcome is {@link UploadOutcome.Allow} the proxy then sends
- * the request to the destination unchanged (ICAP answers 204); then {@link #proxyToClientResponse}
- * with the status the client got (for audit). The part files are deleted as soon as the request
+ * the request to the destination unchanged (ICAP answers 204); then, if {@link #wantsResponses},
+ * {@link #proxyToClientResponse} with the status the client got (for audit). The part files are deleted as soon as the request
  * has been answered or sent on: copy them (quarantine) inside {@code clientToProxyRequest}. For a CONNECT tunnel relayed without
  * decryption, {@link #uninspectedTunnel} is called once when it closes.
  *
@@ -30,8 +30,20 @@ public interface UploadProcessor {
      */
     UploadOutcome clientToProxyRequest(UploadRequest request, List<TransferPart> parts) throws Exception;
 
-    /** Told the status the client got for a request this processor decided on (for audit). */
+    /**
+     * Told the status the client got for a request this processor decided on (for audit); called
+     * only when {@link #wantsResponses} says so.
+     */
     default void proxyToClientResponse(UploadRequest request, UploadOutcome outcome, int status) {
+    }
+
+    /**
+     * True when {@link #proxyToClientResponse} does something. The proxy learns the status on the
+     * event loop, and telling it means waking an inspection thread for every response: a processor
+     * that overrides {@code proxyToClientResponse} returns true, the others save that hand-off.
+     */
+    default boolean wantsResponses() {
+        return false;
     }
 
     /** Told that a tunnel carried bytes nobody inspected (pass-through host, or no interception CA). */

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -26,8 +27,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens connections to destinations, blocking, so it is called on an inspection thread, never on
- * an event loop: the name is resolved here, then Netty connects on the client's own event loop.
+ * Opens connections to destinations from an inspection thread, never from an event loop: the name
+ * is resolved here (blocking), then Netty connects on the client's own event loop. {@link #http}
+ * and {@link #raw} wait for the connection; {@link #startHttp} returns once the connect is under
+ * way, so that the caller can go on from listeners on that event loop instead of a thread waiting.
  * TLS to a destination always verifies the certificate chain and the host name
  * ({@link UpstreamTls}); there is no switch to turn that off.
  */
@@ -53,11 +56,26 @@ final class Upstream {
 
     /** An HTTP connection (TLS when {@code https}) whose responses go to {@code relay}; AUTO_READ is off. */
     Channel http(EventLoop loop, String host, int port, boolean https, ChannelHandler relay) throws UpstreamException {
-        return connect(loop, host, port, https, ch -> {
+        return connect(loop, host, port, https, httpPipeline(relay));
+    }
+
+    /**
+     * A plain HTTP connection as {@link #http} makes it, without waiting for the connect: the
+     * returned future completes on {@code loop} (its listeners run there), after at most
+     * CONNECT_TIMEOUT_MILLIS; a failure's cause becomes an exception through {@link #connectFailure}.
+     *
+     * @throws UpstreamException when the name does not resolve
+     */
+    ChannelFuture startHttp(EventLoop loop, String host, int port, ChannelHandler relay) throws UpstreamException {
+        return start(loop, host, port, false, httpPipeline(relay));
+    }
+
+    private Assembly httpPipeline(ChannelHandler relay) {
+        return ch -> {
             ch.pipeline().addLast(IDLE, new IdleStateHandler(0, 0, timeout.toMillis(), TimeUnit.MILLISECONDS));
             ch.pipeline().addLast(CODEC, new HttpClientCodec());
             ch.pipeline().addLast(RELAY, relay);
-        });
+        };
     }
 
     /** A raw TCP connection (a pass-through tunnel); AUTO_READ is off, {@code relay} gets the bytes. */
@@ -87,6 +105,29 @@ final class Upstream {
     }
 
     private Channel connect(EventLoop loop, String host, int port, boolean https, Assembly assembly) throws UpstreamException {
+        ChannelFuture f = start(loop, host, port, https, assembly);
+        await(f, host, port, "connect");
+        if (!f.isSuccess()) {
+            throw connectFailure(host, port, f.cause());
+        }
+        Channel ch = f.channel();
+        if (https) {
+            ch.read(); // the handshake needs reads while AUTO_READ is off
+            Future<Channel> hs = ch.pipeline().get(SslHandler.class).handshakeFuture();
+            await(hs, host, port, "TLS handshake");
+            if (!hs.isSuccess()) {
+                ch.close();
+                Throwable c = hs.cause();
+                boolean cert = c instanceof SSLHandshakeException || c.getCause() instanceof java.security.cert.CertificateException;
+                throw new UpstreamException(cert ? UpstreamException.Kind.CERTIFICATE : UpstreamException.Kind.UNREACHABLE,
+                        "TLS with " + host + ":" + port + " failed: " + describe(c), c);
+            }
+        }
+        return ch;
+    }
+
+    /** Resolves the name (blocking) and starts the connect on {@code loop}. */
+    private ChannelFuture start(EventLoop loop, String host, int port, boolean https, Assembly assembly) throws UpstreamException {
         InetAddress address;
         try {
             address = resolver.resolve(host);
@@ -113,26 +154,19 @@ final class Upstream {
                         assembly.assemble(ch);
                     }
                 });
-        ChannelFuture f = b.connect(new InetSocketAddress(address, port));
-        await(f, host, port, "connect");
-        if (!f.isSuccess()) {
-            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE,
-                    "cannot connect to " + host + ":" + port + ": " + f.cause().getMessage(), f.cause());
+        return b.connect(new InetSocketAddress(address, port));
+    }
+
+    /**
+     * Why a connect failed: Netty's own connect timeout (CONNECT_TIMEOUT_MILLIS, the same
+     * http.upstreamTimeout as {@link #await}) is a timeout like the wait's, anything else unreachable.
+     */
+    static UpstreamException connectFailure(String host, int port, Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return new UpstreamException(UpstreamException.Kind.TIMEOUT, "connect to " + host + ":" + port + " timed out", cause);
         }
-        Channel ch = f.channel();
-        if (https) {
-            ch.read(); // the handshake needs reads while AUTO_READ is off
-            Future<Channel> hs = ch.pipeline().get(SslHandler.class).handshakeFuture();
-            await(hs, host, port, "TLS handshake");
-            if (!hs.isSuccess()) {
-                ch.close();
-                Throwable c = hs.cause();
-                boolean cert = c instanceof SSLHandshakeException || c.getCause() instanceof java.security.cert.CertificateException;
-                throw new UpstreamException(cert ? UpstreamException.Kind.CERTIFICATE : UpstreamException.Kind.UNREACHABLE,
-                        "TLS with " + host + ":" + port + " failed: " + describe(c), c);
-            }
-        }
-        return ch;
+        return new UpstreamException(UpstreamException.Kind.UNREACHABLE,
+                "cannot connect to " + host + ":" + port + ": " + cause.getMessage(), cause);
     }
 
     private void await(Future<?> f, String host, int port, String what) throws UpstreamException {

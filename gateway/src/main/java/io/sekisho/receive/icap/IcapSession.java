@@ -188,10 +188,12 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
             status = 403;
             reply = IcapReplies.forOutcome(outcome, HttpReplies.wantsJson(httpHeader(requestHead, "Accept")));
         }
-        try {
-            processor.proxyToClientResponse(request, outcome, status);
-        } catch (RuntimeException e) {
-            log.error("[{}] reporting {} failed: {}", connectionId, request.transferId(), e.toString());
+        if (processor.wantsResponses()) {
+            try {
+                processor.proxyToClientResponse(request, outcome, status);
+            } catch (RuntimeException e) {
+                log.error("[{}] reporting {} failed: {}", connectionId, request.transferId(), e.toString());
+            }
         }
         return reply;
     }

@@ -356,6 +356,46 @@ class HttpProxyCurlTest {
         }
     }
 
+    @Test
+    void allowedUploadReportsTheStatusTheClientGot() throws Exception {
+        TestOrigin origin = origin();
+        HttpTools.Result r = HttpTools.curl(proxy(), "--data", "a=1", "http://127.0.0.1:" + origin.port() + "/ok");
+        assertThat(r.status()).as(r.output()).isEqualTo(200);
+        assertThat(processor.awaitStatuses(1)).containsExactly(200);
+    }
+
+    @Test
+    void refusedDestinationGets502AndIsReported() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        HttpTools.Result r = HttpTools.curl(proxy(), "--data", "a=1", "http://127.0.0.1:" + closed + "/x");
+        assertThat(r.status()).as(r.output()).isEqualTo(502);
+        assertThat(r.output()).contains("cannot connect to 127.0.0.1:" + closed);
+        assertThat(processor.awaitStatuses(1)).containsExactly(502);
+    }
+
+    @Test
+    void bodySpooledToDiskIsForwardedWholeOnTheSameConnection() throws Exception {
+        TestOrigin origin = origin();
+        HttpConfig c = config(tmp, 1 << 20, 2, 10, null, null);
+        c = new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
+                c.idleTimeout(), c.upstreamTimeout(), c.inspectionTimeout(), null, c.tls(), 16);
+        String body = "0123456789".repeat(20_000);
+        String proxy = proxy(c, processor);
+        int port = Integer.parseInt(proxy.substring(proxy.lastIndexOf(':') + 1));
+        String target = "http://127.0.0.1:" + origin.port();
+        String answer = RawClient.exchange(port,
+                "POST " + target + "/disk HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+                + "POST " + target + "/memory HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\nsmall");
+        assertThat(answer).containsSubsequence("origin got POST /disk with " + body.length() + " bytes",
+                "origin got POST /memory with 5 bytes");
+        assertThat(origin.received).extracting(TestOrigin.Received::uri).containsExactly("/disk", "/memory");
+        assertThat(origin.received.get(0).text()).isEqualTo(body);
+        assertThat(processor.seen.get(0).parts().get(0).content()).hasSize(body.length());
+    }
+
     private static byte[] gzip(String s) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (OutputStream o = new GZIPOutputStream(b)) {

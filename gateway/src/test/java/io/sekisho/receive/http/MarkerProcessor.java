@@ -58,6 +58,11 @@ public final class MarkerProcessor implements UploadProcessor {
     }
 
     @Override
+    public boolean wantsResponses() {
+        return true;
+    }
+
+    @Override
     public void proxyToClientResponse(UploadRequest request, UploadOutcome outcome, int status) {
         statuses.add(status);
     }
