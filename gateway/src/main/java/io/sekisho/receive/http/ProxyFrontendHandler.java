@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -526,7 +528,20 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 up.flush();
                 awaitWrite(up, head);
             }
-            if (left > 0) {
+            PartContent spooled = left > 0 ? x.spool.content() : null;
+            if (spooled != null && !spooled.inMemory() && up.pipeline().get(SslHandler.class) == null) {
+                // A body in a spool file to a plain destination goes as one file region: the kernel
+                // sends it from the page cache (sendfile), with no copy through this process and one
+                // wait instead of one per 64 KiB piece. The file stays until the exchange ends, after
+                // the last write below has completed.
+                ChannelFuture sent = up.write(new DefaultFileRegion(spooled.file().toFile(), 0, left));
+                if (ends) {
+                    sendLast(x, up, LastHttpContent.EMPTY_LAST_CONTENT);
+                } else {
+                    up.flush();
+                    awaitWrite(up, sent);
+                }
+            } else if (left > 0) {
                 try (InputStream in = x.spool.content().open()) {
                     byte[] buf = new byte[64 * 1024];
                     while (left > 0) {

@@ -396,6 +396,22 @@ class HttpProxyCurlTest {
         assertThat(processor.seen.get(0).parts().get(0).content()).hasSize(body.length());
     }
 
+    @Test
+    void chunkedBodySpooledToDiskIsForwardedWholeAsChunks() throws Exception {
+        TestOrigin origin = origin();
+        HttpConfig c = config(tmp, 1 << 20, 2, 10, null, null);
+        c = new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
+                c.idleTimeout(), c.upstreamTimeout(), c.inspectionTimeout(), null, c.tls(), 16);
+        String proxy = proxy(c, processor);
+        String body = "chunked line of text\n".repeat(30_000);
+        Path f = file("spooled-chunked.txt", body);
+        HttpTools.Result r = HttpTools.curl(proxy, "-H", "Transfer-Encoding: chunked", "-H", "Content-Type: text/plain",
+                "--data-binary", "@" + f, "http://127.0.0.1:" + origin.port() + "/spooled-chunked");
+        assertThat(r.status()).as(r.output()).isEqualTo(200);
+        assertThat(origin.received).singleElement().satisfies(got -> assertThat(got.text()).isEqualTo(body));
+        assertThat(processor.seen.get(0).parts().get(0).content()).hasSize(body.length());
+    }
+
     private static byte[] gzip(String s) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (OutputStream o = new GZIPOutputStream(b)) {
