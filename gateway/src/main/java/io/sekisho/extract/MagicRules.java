@@ -53,23 +53,71 @@ final class MagicRules {
 
     private final Rule[] rules;
     private final List<Leaf> leaves;
-    private final boolean[] indexed;
+    /** 1 for byte values some indexed rule anchors on, else 0: added, not tested, while indexing. */
+    private final int[] indexed;
     private final int indexReach;
+    /**
+     * Rules that can match only where one byte at a fixed offset has certain values (their
+     * {@link Rule#key}): the offsets, ascending, and for each offset the rules by that byte's
+     * value. Most of Tika's rules are of this kind, and for given data only the few whose byte is
+     * there are tried, instead of every rule.
+     */
+    private final int[] keyOffsets;
+    private final Rule[][][] keyed;
+    /** The rules without such a key, cheapest first. */
+    private final Rule[] unkeyed;
 
     private MagicRules(Rule[] rules, List<Leaf> leaves) {
         this.rules = rules;
         this.leaves = List.copyOf(leaves);
-        this.indexed = new boolean[256];
+        this.indexed = new int[256];
         int reach = 0;
         for (Leaf leaf : leaves) {
             if (leaf.usesIndex()) {
                 for (int value : leaf.anchorValues) {
-                    indexed[value] = true;
+                    indexed[value] = 1;
                 }
                 reach = Math.max(reach, leaf.end + leaf.anchor + 1);
             }
         }
         this.indexReach = reach;
+
+        java.util.TreeMap<Integer, List<List<Rule>>> byOffset = new java.util.TreeMap<>();
+        List<Rule> rest = new ArrayList<>();
+        for (Rule rule : rules) {
+            Key key = rule.key();
+            if (key == null) {
+                rest.add(rule);
+                continue;
+            }
+            List<List<Rule>> byValue = byOffset.computeIfAbsent(key.offset(), o -> {
+                List<List<Rule>> values = new ArrayList<>(256);
+                for (int v = 0; v < 256; v++) {
+                    values.add(new ArrayList<>());
+                }
+                return values;
+            });
+            for (int v = 0; v < 256; v++) {
+                if (key.accepts()[v]) {
+                    byValue.get(v).add(rule);
+                }
+            }
+        }
+        this.keyOffsets = byOffset.keySet().stream().mapToInt(Integer::intValue).toArray();
+        this.keyed = new Rule[keyOffsets.length][][];
+        int k = 0;
+        for (List<List<Rule>> byValue : byOffset.values()) {
+            keyed[k] = new Rule[256][];
+            for (int v = 0; v < 256; v++) {
+                keyed[k][v] = byValue.get(v).isEmpty() ? null : byValue.get(v).toArray(new Rule[0]);
+            }
+            k++;
+        }
+        this.unkeyed = cheapestFirst(rest);
+    }
+
+    /** A byte at a fixed offset that must have one of the accepted values for a rule to match. */
+    private record Key(int offset, boolean[] accepts) {
     }
 
     /** The registry was not shaped as tika-core 3.3.1 shapes it; the message says where. */
@@ -100,7 +148,17 @@ final class MagicRules {
             throw new IllegalArgumentException("length " + length + " outside 0.." + data.length);
         }
         Prefix prefix = new Prefix(data, length);
-        for (Rule rule : rules) {
+        for (int k = 0; k < keyOffsets.length; k++) {
+            Rule[] candidates = keyed[k][prefix.at(keyOffsets[k]) & 0xff];
+            if (candidates != null) {
+                for (Rule rule : candidates) {
+                    if (rule.matches(prefix)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        for (Rule rule : unkeyed) {
             if (rule.matches(prefix)) {
                 return true;
             }
@@ -151,23 +209,39 @@ final class MagicRules {
             positions = new int[256][];
             counts = new int[256];
             int end = Math.min(length, indexReach);
+            // Every position is written and only those of indexed values kept (n grows by 0 or 1):
+            // no branch on the byte, whose outcome in text (a line feed every few dozen bytes) the
+            // processor would guess wrong often. Then the few kept are sorted out by value.
+            int[] kept = new int[end];
+            int[] flags = indexed;
+            int n = 0;
             for (int i = 0; i < end; i++) {
-                int value = data[i] & 0xff;
-                if (indexed[value]) {
-                    int[] list = positions[value];
-                    if (list == null) {
-                        list = positions[value] = new int[16];
-                    } else if (counts[value] == list.length) {
-                        list = positions[value] = Arrays.copyOf(list, list.length * 2);
-                    }
-                    list[counts[value]++] = i;
+                kept[n] = i;
+                n += flags[data[i] & 0xff];
+            }
+            for (int j = 0; j < n; j++) {
+                counts[data[kept[j]] & 0xff]++;
+            }
+            int[] filled = new int[256];
+            for (int j = 0; j < n; j++) {
+                int position = kept[j];
+                int value = data[position] & 0xff;
+                int[] list = positions[value];
+                if (list == null) {
+                    list = positions[value] = new int[counts[value]];
                 }
+                list[filled[value]++] = position;
             }
         }
     }
 
     private interface Rule {
         boolean matches(Prefix prefix);
+
+        /** A byte this rule needs at a fixed offset to match at all, or null when there is none. */
+        default Key key() {
+            return null;
+        }
 
         /** A rough cost, to try cheap rules first: the result does not depend on the order. */
         long cost();
@@ -189,6 +263,18 @@ final class MagicRules {
 
     /** {@code AndClause}: every rule matches. */
     private record All(Rule[] rules) implements Rule {
+        /** What any one of its rules needs, all of them needs. */
+        @Override
+        public Key key() {
+            for (Rule rule : rules) {
+                Key key = rule.key();
+                if (key != null) {
+                    return key;
+                }
+            }
+            return null;
+        }
+
         @Override
         public boolean matches(Prefix prefix) {
             for (Rule rule : rules) {
@@ -254,6 +340,15 @@ final class MagicRules {
                     anchorValues[i++] = value;
                 }
             }
+        }
+
+        /**
+         * At a single start the anchor byte must be accepted ({@link #matches} tests it before
+         * anything else); a silent match never matches and is left to the general loop.
+         */
+        @Override
+        public Key key() {
+            return !silent && begin == end && anchor >= 0 ? new Key(begin + anchor, accepts) : null;
         }
 
         /** Tika's detector for this match, for tests that compare the two. */
