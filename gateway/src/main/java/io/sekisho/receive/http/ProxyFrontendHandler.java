@@ -442,7 +442,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                     outcome = new UploadOutcome.Tempfail("Inspection could not finish; nothing was sent. Try again later.");
                 }
                 x.outcome = outcome;
-                log.info("[{}] {} {} {} from {}: {}", connectionId, x.envelope.transferId(), x.request.method(),
+                // The processor logs the decision with its rule and policy (one line per transfer at
+                // INFO); this line adds only the outcome's form, for looking into the proxy itself.
+                log.debug("[{}] {} {} {} from {}: {}", connectionId, x.envelope.transferId(), x.request.method(),
                         x.envelope.url(), x.envelope.who(), outcome);
                 if (!(outcome instanceof UploadOutcome.Allow)) {
                     FullHttpResponse page = HttpReplies.forOutcome(outcome, x.json);

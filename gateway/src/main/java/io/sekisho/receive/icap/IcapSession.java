@@ -169,7 +169,8 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
         } finally {
             splitter.close();
         }
-        log.info("[{}] {} {} {} from {}: {}", connectionId, request.transferId(), request.method(), request.url(),
+        // As in the proxy: the processor's line (rule, policy) is the one per transfer at INFO.
+        log.debug("[{}] {} {} {} from {}: {}", connectionId, request.transferId(), request.method(), request.url(),
                 request.who(), outcome);
         ByteBuf reply;
         int status;
