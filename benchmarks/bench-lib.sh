@@ -39,10 +39,16 @@ bench_cleanup() {
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# A free loopback port, starting from a random one.
+# A free loopback port, starting from a random one below the kernel's range for outgoing
+# connections: a port from that range can be taken by one of the benchmark's own connections (the
+# proxies open one per request) between this check and the server's bind, which failed runs with
+# "Address already in use". Sockets in any state count as taking the port.
 free_port() {
-    local p=$((20000 + RANDOM % 20000))
-    while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
+    local low
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    ((low > 12000)) || low=32768
+    local p=$((10000 + RANDOM % (low - 11000)))
+    while ss -Htan "sport = :$p" | grep -q .; do p=$((p + 1)); done
     echo "$p"
 }
 
