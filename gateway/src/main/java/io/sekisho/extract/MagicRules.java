@@ -53,7 +53,7 @@ final class MagicRules {
 
     private final Rule[] rules;
     private final List<Leaf> leaves;
-    /** 1 for byte values some indexed rule anchors on, else 0: added, not tested, while indexing. */
+    /** Non-zero for the byte values some indexed rule anchors on. */
     private final int[] indexed;
     private final int indexReach;
     /**
@@ -209,28 +209,18 @@ final class MagicRules {
             positions = new int[256][];
             counts = new int[256];
             int end = Math.min(length, indexReach);
-            // Every position is written and only those of indexed values kept (n grows by 0 or 1):
-            // no branch on the byte, whose outcome in text (a line feed every few dozen bytes) the
-            // processor would guess wrong often. Then the few kept are sorted out by value.
-            int[] kept = new int[end];
             int[] flags = indexed;
-            int n = 0;
             for (int i = 0; i < end; i++) {
-                kept[n] = i;
-                n += flags[data[i] & 0xff];
-            }
-            for (int j = 0; j < n; j++) {
-                counts[data[kept[j]] & 0xff]++;
-            }
-            int[] filled = new int[256];
-            for (int j = 0; j < n; j++) {
-                int position = kept[j];
-                int value = data[position] & 0xff;
-                int[] list = positions[value];
-                if (list == null) {
-                    list = positions[value] = new int[counts[value]];
+                int value = data[i] & 0xff;
+                if (flags[value] != 0) {
+                    int[] list = positions[value];
+                    if (list == null) {
+                        list = positions[value] = new int[16];
+                    } else if (counts[value] == list.length) {
+                        list = positions[value] = Arrays.copyOf(list, list.length * 2);
+                    }
+                    list[counts[value]++] = i;
                 }
-                list[filled[value]++] = position;
             }
         }
     }
