@@ -379,11 +379,8 @@ class HttpProxyCurlTest {
     @Test
     void bodySpooledToDiskIsForwardedWholeOnTheSameConnection() throws Exception {
         TestOrigin origin = origin();
-        HttpConfig c = config(tmp, 1 << 20, 2, 10, null, null);
-        c = new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
-                c.idleTimeout(), c.upstreamTimeout(), c.inspectionTimeout(), null, c.tls(), 16);
         String body = "0123456789".repeat(20_000);
-        String proxy = proxy(c, processor);
+        String proxy = proxy(spooling(), processor);
         int port = Integer.parseInt(proxy.substring(proxy.lastIndexOf(':') + 1));
         String target = "http://127.0.0.1:" + origin.port();
         String answer = RawClient.exchange(port,
@@ -399,10 +396,7 @@ class HttpProxyCurlTest {
     @Test
     void chunkedBodySpooledToDiskIsForwardedWholeAsChunks() throws Exception {
         TestOrigin origin = origin();
-        HttpConfig c = config(tmp, 1 << 20, 2, 10, null, null);
-        c = new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
-                c.idleTimeout(), c.upstreamTimeout(), c.inspectionTimeout(), null, c.tls(), 16);
-        String proxy = proxy(c, processor);
+        String proxy = proxy(spooling(), processor);
         String body = "chunked line of text\n".repeat(30_000);
         Path f = file("spooled-chunked.txt", body);
         HttpTools.Result r = HttpTools.curl(proxy, "-H", "Transfer-Encoding: chunked", "-H", "Content-Type: text/plain",
@@ -410,6 +404,13 @@ class HttpProxyCurlTest {
         assertThat(r.status()).as(r.output()).isEqualTo(200);
         assertThat(origin.received).singleElement().satisfies(got -> assertThat(got.text()).isEqualTo(body));
         assertThat(processor.seen.get(0).parts().get(0).content()).hasSize(body.length());
+    }
+
+    /** A proxy configuration that keeps at most 16 bytes of a body in memory: the rest goes to the spool. */
+    private HttpConfig spooling() {
+        HttpConfig c = config(tmp, 1 << 20, 2, 10, null, null);
+        return new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
+                c.idleTimeout(), c.upstreamTimeout(), c.inspectionTimeout(), null, c.tls(), 16);
     }
 
     private static byte[] gzip(String s) throws IOException {
