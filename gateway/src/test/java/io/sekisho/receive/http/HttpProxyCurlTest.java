@@ -356,6 +356,53 @@ class HttpProxyCurlTest {
         }
     }
 
+    /**
+     * A destination that answers at once and then never reads the body: the proxy relays its
+     * answer, and the write of a body held in memory (sent from the event loop) stalls once the
+     * kernel's socket buffers are full. The write's own timer (the upstream timeout, 1 s here) must
+     * end the exchange: the destination's idleness no longer does once its answer has begun, and
+     * the client connection's idle timeout (20 s) comes far later.
+     */
+    @Test
+    void aWriteToADestinationThatStopsReadingEndsAfterTheUpstreamTimeout() throws Exception {
+        try (java.net.ServerSocket early = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answerer = new Thread(() -> {
+                try {
+                    java.net.Socket s = early.accept();
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nearly".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    // Neither reads nor closes: the socket stays open until the server socket closes.
+                    Thread.sleep(60_000);
+                } catch (IOException | InterruptedException ignored) {
+                    // the test is over
+                }
+            }, "early-answerer");
+            answerer.setDaemon(true);
+            answerer.start();
+            long body = 48L << 20;
+            HttpConfig c = config(tmp, 2 * body, 2, 10, null, null);
+            c = new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
+                    c.idleTimeout(), Duration.ofSeconds(1), c.inspectionTimeout(), null, c.tls(), 2 * body);
+            Path f = tmp.resolve("large.bin");
+            try (OutputStream out = Files.newOutputStream(f)) {
+                byte[] line = "a line of an upload that nobody reads\n".getBytes(StandardCharsets.US_ASCII);
+                for (long written = 0; written < body; written += line.length) {
+                    out.write(line);
+                }
+            }
+            long start = System.nanoTime();
+            HttpTools.Result r = HttpTools.curl(proxy(c, processor), "--data-binary", "@" + f,
+                    "http://127.0.0.1:" + early.getLocalPort() + "/early");
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+
+            assertThat(r.output()).contains("early");
+            // curl: 18 = the answer ended short (the proxy closed the connection), not 28 (its own timeout).
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(18);
+            assertThat(seconds).as("seconds until the proxy gave up").isLessThan(15);
+            answerer.interrupt();
+        }
+    }
+
     @Test
     void allowedUploadReportsTheStatusTheClientGot() throws Exception {
         TestOrigin origin = origin();
