@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -53,8 +54,7 @@ final class MagicRules {
 
     private final Rule[] rules;
     private final List<Leaf> leaves;
-    /** Non-zero for the byte values some indexed rule anchors on. */
-    private final int[] indexed;
+    private final boolean[] indexed;
     private final int indexReach;
     /**
      * Rules that can match only where one byte at a fixed offset has certain values (their
@@ -70,19 +70,19 @@ final class MagicRules {
     private MagicRules(Rule[] rules, List<Leaf> leaves) {
         this.rules = rules;
         this.leaves = List.copyOf(leaves);
-        this.indexed = new int[256];
+        this.indexed = new boolean[256];
         int reach = 0;
         for (Leaf leaf : leaves) {
             if (leaf.usesIndex()) {
                 for (int value : leaf.anchorValues) {
-                    indexed[value] = 1;
+                    indexed[value] = true;
                 }
                 reach = Math.max(reach, leaf.end + leaf.anchor + 1);
             }
         }
         this.indexReach = reach;
 
-        java.util.TreeMap<Integer, List<List<Rule>>> byOffset = new java.util.TreeMap<>();
+        TreeMap<Integer, List<List<Rule>>> byOffset = new TreeMap<>();
         List<Rule> rest = new ArrayList<>();
         for (Rule rule : rules) {
             Key key = rule.key();
@@ -209,10 +209,9 @@ final class MagicRules {
             positions = new int[256][];
             counts = new int[256];
             int end = Math.min(length, indexReach);
-            int[] flags = indexed;
             for (int i = 0; i < end; i++) {
                 int value = data[i] & 0xff;
-                if (flags[value] != 0) {
+                if (indexed[value]) {
                     int[] list = positions[value];
                     if (list == null) {
                         list = positions[value] = new int[16];
