@@ -20,12 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -134,13 +129,8 @@ public final class InspectingMessageProcessor implements MessageProcessor {
                 envelope.recipients(), null, parts);
     }
 
-    private static TransferPart wholeMessage(PartContent message) throws IOException {
-        try (InputStream in = new DigestInputStream(message.open(), MessageDigest.getInstance("SHA-256"))) {
-            long size = in.transferTo(java.io.OutputStream.nullOutputStream());
-            String sha = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-            return new TransferPart("message.eml", "message/rfc822", size, sha, message);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+    /** The message as received, as one part; its digest is the content's, computed if a record or the quarantine asks. */
+    private static TransferPart wholeMessage(PartContent message) {
+        return new TransferPart("message.eml", "message/rfc822", message.size(), null, message);
     }
 }

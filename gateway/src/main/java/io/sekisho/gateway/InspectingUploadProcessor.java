@@ -20,11 +20,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,11 +156,6 @@ public final class InspectingUploadProcessor implements UploadProcessor {
             head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }
         byte[] bytes = head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
-        try {
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            return new TransferPart(REQUEST_PART, "message/http", bytes.length, sha, PartContent.of(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return new TransferPart(REQUEST_PART, "message/http", bytes.length, null, PartContent.of(bytes));
     }
 }

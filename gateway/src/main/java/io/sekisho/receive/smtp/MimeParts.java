@@ -22,7 +22,6 @@ import org.apache.james.mime4j.stream.MimeConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -218,15 +217,15 @@ public final class MimeParts {
             byte[] tail = new byte[0];
             ContentSink sink = work.newSink();
             // No digest here: the part's content computes it if a record or quarantine needs it.
-            try (OutputStream out = sink) {
+            try (sink) {
                 if (bytes != null) {
-                    out.write(bytes);
+                    sink.write(bytes);
                     size = bytes.length;
                 } else {
                     byte[] buf = new byte[64 * 1024];
                     int n;
                     while ((n = content.read(buf)) > 0) {
-                        out.write(buf, 0, n);
+                        sink.write(buf, 0, n);
                         size += n;
                         if (!pgp) {
                             byte[] window = new byte[tail.length + n];
