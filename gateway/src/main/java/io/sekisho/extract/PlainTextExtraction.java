@@ -155,12 +155,14 @@ final class PlainTextExtraction {
      * Bytes that are all ASCII, without an escape, decode to the same text in UTF-8 as the strict
      * decoder below would give; the JDK's own String decoding finds that out with a vectorised
      * test for non-ASCII bytes and one copy (most plain text in transfers is ASCII). Null when
-     * the bytes are not such, and the strict path decides.
+     * the bytes are not such, and the strict path decides. US-ASCII rather than UTF-8 here: for
+     * text that is not ASCII it only replaces each high byte, where a UTF-8 decode would decode
+     * the whole text once before the strict decoder decodes it again.
      */
     private static Decoded ascii(byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        // One char per byte without U+FFFD: no multi-byte sequence and no malformed byte, so ASCII.
-        if (text.length() != bytes.length || text.indexOf('\uFFFD') >= 0 || text.indexOf(ESC) >= 0) {
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        // Every byte above 127 became U+FFFD, which no ASCII byte decodes to.
+        if (text.indexOf('\uFFFD') >= 0 || text.indexOf(ESC) >= 0) {
             return null;
         }
         return new Decoded(StandardCharsets.UTF_8, text);
