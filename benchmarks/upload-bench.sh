@@ -145,7 +145,7 @@ done
 log "load: $(cat /proc/loadavg)"
 if ((${PAIRS:-1} > 1)); then
     log "Sekisho / Squid, request rate, pair by pair:"
-    awk -F'\t' '$1 == "sekisho" && $2 !~ /secret/ { s[$2 " " $3] = s[$2 " " $3] " " $7 }
+    awk -F'\t' '$1 == "sekisho" { s[$2 " " $3] = s[$2 " " $3] " " $7 }
         $1 == "squid" { q[$2 " " $3] = q[$2 " " $3] " " $7 }
         END { for (k in s) { n = split(s[k], a, " "); split(q[k], b, " "); line = k ":";
               for (i = 1; i <= n; i++) line = line sprintf(" %.2fx", a[i] / b[i]); print "  " line } }' \
