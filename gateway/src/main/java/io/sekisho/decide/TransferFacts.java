@@ -62,7 +62,7 @@ final class TransferFacts {
                 outermost = false;
                 partFacts.add(new PartFact(part.path(), sent.name(), baseType(part.mediaType()), size, part.status()));
                 summaryShown |= part.status() == summary;
-                String text = Normalizer.normalize(part.text(), Normalizer.Form.NFKC);
+                String text = nfkc(part.text());
                 for (Detector detector : detectors) {
                     counts.merge(detector.id(), detector.count(text), Integer::sum);
                 }
@@ -79,6 +79,20 @@ final class TransferFacts {
                 .filter(d -> counts.getOrDefault(d.id(), 0) >= d.minCount())
                 .map(Detector::id)
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * NFKC of the text; ASCII is its own NFKC, and most extracted text is ASCII, which the JDK's
+     * normaliser would still check char by char against its tables (3% of the gateway's CPU on
+     * 10 KiB uploads).
+     */
+    static String nfkc(String text) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            if (text.charAt(i) >= 0x80) {
+                return Normalizer.normalize(text, Normalizer.Form.NFKC);
+            }
+        }
+        return text;
     }
 
     private static String baseType(String mediaType) {

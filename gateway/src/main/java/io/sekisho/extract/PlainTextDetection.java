@@ -2,6 +2,8 @@ package io.sekisho.extract;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.tika.detect.TextDetector;
 import org.apache.tika.metadata.Metadata;
@@ -31,8 +33,18 @@ public final class PlainTextDetection {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlainTextDetection.class);
 
+    /** Names whose type is remembered, at most; they come from senders, so the memory is bounded. */
+    static final int NAMED_TYPES_MAX = 4096;
+    static final int NAMED_TYPE_NAME_MAX = 256;
+
     private final MimeTypes types;
     private final MagicRules rules;
+    /**
+     * Tika's type for a name alone, by name. For a name that no extension or exact name matches
+     * (an API endpoint such as {@code /upload}, a file without extension) tika-core tries every
+     * glob with {@code String.matches}, compiling each pattern again on every call.
+     */
+    private final Map<String, MediaType> namedTypes = new ConcurrentHashMap<>();
 
     PlainTextDetection(MimeTypes types) {
         this.types = types;
@@ -95,12 +107,34 @@ public final class PlainTextDetection {
             // Without bytes, detect returns the name's type, or octet-stream when it ignores the name
             // (no name, none registered, or a script's name in an http URL); octet-stream as a hint
             // leaves the content's type as it is, as Tika's ignoring it does.
-            MediaType named = types.detect(null, metadata);
+            MediaType named = named(name, metadata);
             return new Verdict(MediaType.TEXT_PLAIN.equals(hinted(content, named)), false);
         } catch (IOException e) {
             // Not from an in-memory stream; if it were, the part goes to a worker.
             return new Verdict(false, true);
         }
+    }
+
+    /** {@code types.detect(null, metadata)} for a metadata that holds only the name: a function of the name. */
+    private MediaType named(String name, Metadata metadata) throws IOException {
+        if (name == null || name.length() > NAMED_TYPE_NAME_MAX) {
+            return types.detect(null, metadata);
+        }
+        MediaType known = namedTypes.get(name);
+        if (known != null) {
+            return known;
+        }
+        MediaType type = types.detect(null, metadata);
+        if (namedTypes.size() >= NAMED_TYPES_MAX) {
+            namedTypes.clear();
+        }
+        namedTypes.put(name, type);
+        return type;
+    }
+
+    /** Names whose type is remembered now; for tests. */
+    int rememberedNames() {
+        return namedTypes.size();
     }
 
     /** {@code MimeTypes.applyHint} for the one type found without magic. */

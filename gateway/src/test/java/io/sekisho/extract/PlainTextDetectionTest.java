@@ -71,6 +71,27 @@ class PlainTextDetectionTest {
     }
 
     @Test
+    void typesOfNamesAreRememberedWithinABoundAndStayTikas() {
+        PlainTextDetection fresh = new PlainTextDetection(types);
+        byte[] text = "plain words in a body\n".getBytes(StandardCharsets.US_ASCII);
+        // Names without a known extension are the ones tika-core matches glob by glob.
+        for (String name : List.of("upload", "README", "items", "page.html", "upload")) {
+            assertThat(fresh.isPlainText(name, text)).as(name).isEqualTo(tikaSaysPlainText(name, text));
+        }
+        assertThat(fresh.rememberedNames()).isEqualTo(4);
+        for (int i = 0; i < PlainTextDetection.NAMED_TYPES_MAX + 10; i++) {
+            fresh.isPlainText("endpoint-" + i, text);
+            assertThat(fresh.rememberedNames()).isLessThanOrEqualTo(PlainTextDetection.NAMED_TYPES_MAX);
+        }
+        String longName = "n".repeat(PlainTextDetection.NAMED_TYPE_NAME_MAX + 1) + ".html";
+        int before = fresh.rememberedNames();
+        assertThat(fresh.isPlainText(longName, text)).isEqualTo(tikaSaysPlainText(longName, text)).isFalse();
+        assertThat(fresh.rememberedNames()).as("a long name is not kept").isEqualTo(before);
+        assertThat(fresh.isPlainText("page.html", text)).isFalse();
+        assertThat(fresh.isPlainText("upload", text)).isTrue();
+    }
+
+    @Test
     void proseAgreesWithTikaWithoutItsFullDetection() {
         Random random = new Random(7);
         List<byte[]> texts = new ArrayList<>();

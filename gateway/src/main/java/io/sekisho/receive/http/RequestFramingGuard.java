@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Sits in front of Netty's HTTP decoder and refuses, byte by byte, any request whose framing two
@@ -21,6 +22,13 @@ import java.util.Locale;
  * fires a {@link FramingException}; the proxy answers 400 and closes.
  */
 public final class RequestFramingGuard extends ChannelInboundHandlerAdapter {
+
+    // Compiled once: String.matches compiles its pattern on every call, once per header here.
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]{1,8}");
+    private static final Pattern CHUNK_EXTENSIONS =
+            Pattern.compile("(;[!#$%&'*+.^_`|~0-9A-Za-z-]+(=([!#$%&'*+.^_`|~0-9A-Za-z-]+|\"[^\"\\\\]*\"))?)+");
+
     static final int MAX_LINE = 8192;
     static final int MAX_HEAD = 64 * 1024;
 
@@ -215,7 +223,7 @@ public final class RequestFramingGuard extends ChannelInboundHandlerAdapter {
                 if (++contentLengths > 1) {
                     return "more than one Content-Length";
                 }
-                if (!value.matches("[0-9]{1,18}")) {
+                if (!DECIMAL.matcher(value).matches()) {
                     return "malformed Content-Length";
                 }
                 contentLength = Long.parseLong(value);
@@ -266,7 +274,7 @@ public final class RequestFramingGuard extends ChannelInboundHandlerAdapter {
     private String chunkSize(String l) {
         int semi = l.indexOf(';');
         String hex = semi < 0 ? l : l.substring(0, semi);
-        if (!hex.matches("[0-9A-Fa-f]{1,8}")) {
+        if (!HEX.matcher(hex).matches()) {
             return "malformed chunk size";
         }
         long size = Long.parseLong(hex, 16);
@@ -275,7 +283,7 @@ public final class RequestFramingGuard extends ChannelInboundHandlerAdapter {
         }
         if (semi >= 0) {
             String ext = l.substring(semi);
-            if (!ext.matches("(;[!#$%&'*+.^_`|~0-9A-Za-z-]+(=([!#$%&'*+.^_`|~0-9A-Za-z-]+|\"[^\"\\\\]*\"))?)+")) {
+            if (!CHUNK_EXTENSIONS.matcher(ext).matches()) {
                 return "malformed chunk extension";
             }
         }

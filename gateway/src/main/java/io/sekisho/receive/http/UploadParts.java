@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 
@@ -39,6 +40,10 @@ import java.util.zip.InflaterInputStream;
  * {@link #close} deletes.
  */
 public final class UploadParts implements AutoCloseable {
+
+    /** Compiled once: String.replaceFirst compiles its pattern on every call, once per upload here. */
+    private static final Pattern SCHEME_AND_AUTHORITY = Pattern.compile("^[a-zA-Z]+://[^/]*");
+
     /** The body (or its decoded form) was longer than http.maxBodyBytes: the part holds the start. */
     public static final String TRUNCATED = "truncated";
     /** The Content-Encoding is unknown or the bytes do not decode: the part holds the bytes as sent. */
@@ -230,7 +235,7 @@ public final class UploadParts implements AutoCloseable {
     }
 
     private static String rawName(String url) {
-        String path = url.replaceFirst("^[a-zA-Z]+://[^/]*", "");
+        String path = SCHEME_AND_AUTHORITY.matcher(url).replaceFirst("");
         int q = path.indexOf('?');
         if (q >= 0) {
             path = path.substring(0, q);
