@@ -154,7 +154,7 @@ public final class Matcher {
                 all[n++] = f.hash(i);
             }
         }
-        Arrays.sort(all);
+        HashSort.sort(all, n);
         int distinct = 0;
         for (int i = 0; i < n; i++) {
             if (distinct == 0 || all[distinct - 1] != all[i]) {
