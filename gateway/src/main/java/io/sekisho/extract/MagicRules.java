@@ -206,22 +206,37 @@ final class MagicRules {
         }
 
         private void index() {
-            positions = new int[256][];
-            counts = new int[256];
-            int end = Math.min(length, indexReach);
-            for (int i = 0; i < end; i++) {
-                int value = data[i] & 0xff;
-                if (indexed[value]) {
-                    int[] list = positions[value];
-                    if (list == null) {
-                        list = positions[value] = new int[16];
-                    } else if (counts[value] == list.length) {
-                        list = positions[value] = Arrays.copyOf(list, list.length * 2);
-                    }
-                    list[counts[value]++] = i;
-                }
+            int[][] lists = new int[256][];
+            int[] found = new int[256];
+            indexPositions(data, Math.min(length, indexReach), indexed, lists, found);
+            positions = lists;
+            counts = found;
+        }
+    }
+
+    /**
+     * The positions of the indexed byte values in {@code data[0, end)}. Static, with everything in
+     * locals: as a method of {@link Prefix} the JIT reloaded the data and the {@code indexed} table
+     * through their fields for every byte (the store of a new list may change any field), and the
+     * index was two thirds of the time of detection on 10 KiB of text.
+     */
+    private static void indexPositions(byte[] data, int end, boolean[] indexed, int[][] lists, int[] counts) {
+        for (int i = 0; i < end; i++) {
+            int value = data[i] & 0xff;
+            if (indexed[value]) {
+                add(lists, counts, value, i);
             }
         }
+    }
+
+    private static void add(int[][] lists, int[] counts, int value, int position) {
+        int[] list = lists[value];
+        if (list == null) {
+            list = lists[value] = new int[16];
+        } else if (counts[value] == list.length) {
+            list = lists[value] = Arrays.copyOf(list, list.length * 2);
+        }
+        list[counts[value]++] = position;
     }
 
     private interface Rule {
