@@ -94,15 +94,19 @@ final class RelayedMessage {
         /** Copies bytes as they are, but for a second dot before every line that starts with one. */
         private void body(byte[] bytes, int from, int to) throws IOException {
             int pending = from;
+            // A local, not the field, in the loop: the JIT stores a field back on every byte.
+            boolean atStart = lineStart;
             for (int i = from; i < to; i++) {
-                if (lineStart && bytes[i] == '.') {
+                byte b = bytes[i];
+                if (atStart && b == '.') {
                     out.write(bytes, pending, i - pending);
                     out.write('.');
                     written++;
                     pending = i;
                 }
-                lineStart = bytes[i] == '\n';
+                atStart = b == '\n';
             }
+            lineStart = atStart;
             out.write(bytes, pending, to - pending);
             written += to - from;
         }
