@@ -20,15 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -162,15 +157,16 @@ final class ScanCommand implements Callable<Integer> {
     private Transfer transferOf(Inspection inspection, Channel transferChannel) {
         Path file = Path.of(inspection.name());
         long size = -1;
-        String sha256 = null;
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            size = in.transferTo(java.io.OutputStream.nullOutputStream());
-            sha256 = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException | NoSuchAlgorithmException e) {
-            // Unreadable: inspection already reported it as failed, and the policy decides on that.
+        if (Files.isReadable(file)) {
+            try {
+                size = Files.size(file);
+            } catch (IOException e) {
+                // Gone since: inspection already reported it as failed, and the policy decides on that.
+            }
         }
         String name = file.getFileName() == null ? inspection.name() : file.getFileName().toString();
-        TransferPart part = new TransferPart(name, null, size, sha256, file);
+        // No digest: the policy does not use one, and the part's content computes it if asked.
+        TransferPart part = new TransferPart(name, null, size, null, file);
         return new Transfer("scan:" + inspection.name(), transferChannel, Instant.now(), from, null, to, null,
                 List.of(part));
     }
