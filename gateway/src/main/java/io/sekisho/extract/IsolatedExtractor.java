@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -26,6 +27,7 @@ public final class IsolatedExtractor implements Extractor {
     private static final long STARTUP_MILLIS = 60_000;
 
     private final ExtractionLimits limits;
+    private final WorkerLife life;
     private final WorkerClassArchive archive;
     private final PlainTextExtraction plainText;
     private final Semaphore permits;
@@ -37,12 +39,22 @@ public final class IsolatedExtractor implements Extractor {
         this(ExtractionLimits.defaults());
     }
 
+    /** Workers for a command that ends after its files ({@link WorkerLife#SHORT}). */
     public IsolatedExtractor(ExtractionLimits limits) {
-        this(limits, WorkerClassArchive.forThisJvm());
+        this(limits, WorkerLife.SHORT);
+    }
+
+    public IsolatedExtractor(ExtractionLimits limits, WorkerLife life) {
+        this(limits, life, WorkerClassArchive.forThisJvm());
     }
 
     IsolatedExtractor(ExtractionLimits limits, WorkerClassArchive archive) {
+        this(limits, WorkerLife.SHORT, archive);
+    }
+
+    IsolatedExtractor(ExtractionLimits limits, WorkerLife life, WorkerClassArchive archive) {
         this.limits = limits;
+        this.life = life;
         this.archive = archive;
         this.plainText = new PlainTextExtraction(limits);
         this.permits = new Semaphore(limits.workerCount(), true);
@@ -105,6 +117,11 @@ public final class IsolatedExtractor implements Extractor {
         }
     }
 
+    /** The process ids of the workers now alive; for tests. */
+    List<Long> workerPids() {
+        return running.stream().filter(WorkerProcess::isUsable).map(WorkerProcess::pid).toList();
+    }
+
     /** Number of worker processes now alive; for tests and monitoring. */
     public int liveWorkers() {
         return (int) running.stream().filter(WorkerProcess::isUsable).count();
@@ -131,7 +148,7 @@ public final class IsolatedExtractor implements Extractor {
                 worker.kill();
             }
         }
-        WorkerProcess worker = WorkerProcess.start(limits, STARTUP_MILLIS, archive);
+        WorkerProcess worker = WorkerProcess.start(limits, life, STARTUP_MILLIS, archive);
         running.add(worker);
         return worker;
     }

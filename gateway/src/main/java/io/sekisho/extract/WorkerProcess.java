@@ -61,10 +61,11 @@ final class WorkerProcess {
     }
 
     /** Starts a worker and waits until it has loaded Tika and is ready for files. */
-    static WorkerProcess start(ExtractionLimits limits, long startupMillis, WorkerClassArchive archive) throws IOException {
+    static WorkerProcess start(ExtractionLimits limits, WorkerLife life, long startupMillis, WorkerClassArchive archive)
+            throws IOException {
         WorkerClassArchive.Use use = archive.nextWorker();
         try {
-            return start(limits, startupMillis, archive, use);
+            return start(limits, life, startupMillis, archive, use);
         } catch (IOException e) {
             if (!use.usesArchive()) {
                 throw e;
@@ -72,15 +73,15 @@ final class WorkerProcess {
             // A damaged archive can crash a JDK 17 worker at start instead of being passed over;
             // without it, this worker may write a new one.
             archive.refused(use);
-            return start(limits, startupMillis, archive, archive.nextWorker());
+            return start(limits, life, startupMillis, archive, archive.nextWorker());
         }
     }
 
-    private static WorkerProcess start(ExtractionLimits limits, long startupMillis, WorkerClassArchive archive,
-                                       WorkerClassArchive.Use use) throws IOException {
+    private static WorkerProcess start(ExtractionLimits limits, WorkerLife life, long startupMillis,
+                                       WorkerClassArchive archive, WorkerClassArchive.Use use) throws IOException {
         Process process;
         try {
-            process = new ProcessBuilder(command(limits, archive.classPath(), use.options())).start();
+            process = new ProcessBuilder(command(limits, life, archive.classPath(), use.options())).start();
         } catch (IOException e) {
             archive.ended(use, false);
             throw e;
@@ -206,7 +207,7 @@ final class WorkerProcess {
         return "protocol error";
     }
 
-    static List<String> command(ExtractionLimits limits, String classPath, List<String> archiveOptions) {
+    static List<String> command(ExtractionLimits limits, WorkerLife life, String classPath, List<String> archiveOptions) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.add("-Xmx" + limits.workerHeap());
@@ -228,11 +229,11 @@ final class WorkerProcess {
         // Parallel GC: one file at a time, throughput is all that matters; measured 25% more files
         // per second than the serial collector on Tika's allocation-heavy parsing (benchmarks/).
         command.add("-XX:+UseParallelGC");
-        // The quick compiler only. Every worker compiles Tika's parsers for itself, and the optimising
-        // compiler spent about as much CPU as the parsing did over a worker's first thousand files,
-        // on the same cores, for code that after 1,800 files parsed no measurably faster
-        // (benchmarks/README.md, docs/adr/0014).
-        command.add("-XX:TieredStopAtLevel=1");
+        // A short-lived worker (scan, catalogue add) compiles with the quick compiler only: every
+        // worker compiles Tika's parsers for itself, and over its first thousand files the optimising
+        // compiler cost about as much CPU as the parsing did (docs/adr/0014). The gateway's workers
+        // live for weeks and parse a small .docx in two thirds of the CPU once it has run (docs/adr/0016).
+        command.addAll(life.compilerOptions());
         command.add("-Djava.awt.headless=true");
         command.add("-cp");
         command.add(classPath);

@@ -18,11 +18,13 @@ import io.sekisho.decide.PolicyHolder;
 import io.sekisho.decide.PolicyLoader;
 import io.sekisho.extract.ExtractionLimits;
 import io.sekisho.extract.IsolatedExtractor;
+import io.sekisho.extract.WorkerLife;
 import io.sekisho.receive.http.HostResolver;
 import io.sekisho.receive.http.HttpProxyServer;
 import io.sekisho.receive.icap.IcapServer;
 import io.sekisho.receive.smtp.SmtpServer;
 import io.sekisho.transfer.Channel;
+import io.sekisho.transfer.SpoolFolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +64,14 @@ public final class Gateway implements AutoCloseable {
     /** How often the inspection path looks for catalogue changes (a cheap check of the latest commit). */
     public static final Duration CATALOGUE_REFRESH = Duration.ofSeconds(1);
 
+    /**
+     * Emptied work folders kept per spool for later transfers (see SpoolFolders): more than the
+     * transfers inspected at once, so that a busy gateway makes no directories at all.
+     */
+    static final int KEPT_WORK_FOLDERS = 64;
+
     /** The shipped default policy ({@code policies/default.yaml}, copied in at build time). */
+
     static final String DEFAULT_POLICY = "/io/sekisho/gateway/default.yaml";
 
     private final SekishoConfig config;
@@ -144,7 +153,8 @@ public final class Gateway implements AutoCloseable {
             opened.push(audit);
             QuarantineStore quarantine = new QuarantineStore(quarantineDir, quarantineKey, audit);
 
-            IsolatedExtractor extractor = new IsolatedExtractor(ExtractionLimits.defaults());
+            // The gateway's workers live as long as it does: both compilers (docs/adr/0016).
+            IsolatedExtractor extractor = new IsolatedExtractor(ExtractionLimits.defaults(), WorkerLife.LONG);
             opened.push(extractor);
 
             Evidence evidence = Evidence.valueOf(config.audit().evidence().toUpperCase(Locale.ROOT));
@@ -153,15 +163,20 @@ public final class Gateway implements AutoCloseable {
             IcapServer icap = null;
             try {
                 if (config.smtp() != null) {
+                    // Opened before the listener, so closed after it (the stack closes in reverse).
+                    SpoolFolders smtpFolders = new SpoolFolders(config.smtp().spoolDir(), "parts-", KEPT_WORK_FOLDERS);
+                    opened.push(smtpFolders);
                     smtp = SmtpServer.start(config.smtp(), new InspectingMessageProcessor(new TransferInspection(
                             extractor, snapshots, policy, audit, evidence, config.smtp().inspectionTimeout(),
-                            "smtp.inspectionTimeout", metrics), quarantine, config.smtp().spoolDir(),
+                            "smtp.inspectionTimeout", metrics), quarantine, smtpFolders,
                             config.smtp().inMemoryBytes()));
                     opened.push(smtp);
                 }
+                SpoolFolders httpFolders = new SpoolFolders(config.http().spoolDir(), "inspect-", KEPT_WORK_FOLDERS);
+                opened.push(httpFolders);
                 InspectingUploadProcessor uploads = new InspectingUploadProcessor(new TransferInspection(extractor,
                         snapshots, policy, audit, evidence, config.http().inspectionTimeout(), "http.inspectionTimeout",
-                        metrics), quarantine, config.http().spoolDir());
+                        metrics), quarantine, httpFolders);
                 if (config.http().listen() != null) {
                     http = HttpProxyServer.start(config.http(), uploads, resolver);
                     opened.push(http);

@@ -15,12 +15,12 @@ import io.sekisho.transfer.PartContent;
 import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
+import io.sekisho.transfer.SpoolFolders;
 import io.sekisho.transfer.WorkFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -45,25 +45,25 @@ public final class InspectingMessageProcessor implements MessageProcessor {
 
     private final TransferInspection inspection;
     private final QuarantineStore quarantine;
-    private final Path spoolDir;
+    private final SpoolFolders spool;
     private final long inMemoryBytes;
 
     /**
      * @param inspection    with smtp.inspectionTimeout as its deadline
-     * @param spoolDir      smtp.spoolDir: where a message's work folder is made, if it needs one
+     * @param spool         the work folders in smtp.spoolDir, for a message that needs one
      * @param inMemoryBytes smtp.inMemoryBytes: what a message's parts may hold in memory together
      */
-    InspectingMessageProcessor(TransferInspection inspection, QuarantineStore quarantine, Path spoolDir,
+    InspectingMessageProcessor(TransferInspection inspection, QuarantineStore quarantine, SpoolFolders spool,
                                long inMemoryBytes) {
         this.inspection = Objects.requireNonNull(inspection, "inspection");
         this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
-        this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
+        this.spool = Objects.requireNonNull(spool, "spool");
         this.inMemoryBytes = inMemoryBytes;
     }
 
     @Override
     public SmtpOutcome process(SmtpEnvelope envelope, PartContent message) throws IOException {
-        try (WorkFolder work = new WorkFolder(spoolDir, "parts-", inMemoryBytes)) {
+        try (WorkFolder work = new WorkFolder(spool, inMemoryBytes)) {
             List<TransferPart> parts;
             List<Inspection> inspections;
             try {

@@ -13,13 +13,13 @@ import io.sekisho.receive.http.UploadRequest;
 import io.sekisho.transfer.PartContent;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
+import io.sekisho.transfer.SpoolFolders;
 import io.sekisho.transfer.WorkFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,22 +53,22 @@ public final class InspectingUploadProcessor implements UploadProcessor {
 
     private final TransferInspection inspection;
     private final QuarantineStore quarantine;
-    private final Path spoolDir;
+    private final SpoolFolders spool;
 
     /**
      * @param inspection with http.inspectionTimeout as its deadline
-     * @param spoolDir   http.spoolDir: where a request's work folder is made, if a part needs a file
+     * @param spool      the work folders in http.spoolDir, for a request with a part that needs a file
      */
-    InspectingUploadProcessor(TransferInspection inspection, QuarantineStore quarantine, Path spoolDir) {
+    InspectingUploadProcessor(TransferInspection inspection, QuarantineStore quarantine, SpoolFolders spool) {
         this.inspection = Objects.requireNonNull(inspection, "inspection");
         this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
-        this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
+        this.spool = Objects.requireNonNull(spool, "spool");
     }
 
     @Override
     public UploadOutcome clientToProxyRequest(UploadRequest request, List<TransferPart> parts) throws IOException {
         // The parts are already in memory or spooled; the folder is only for named files for workers.
-        try (WorkFolder work = new WorkFolder(spoolDir, "inspect-", 0)) {
+        try (WorkFolder work = new WorkFolder(spool, 0)) {
             List<Inspection> inspections = inspection.inspect(request.channel(), parts, work);
             // The sender is the authenticated proxy user, else the client address (what an
             // auditor can trace back to a machine), so policies and audit queries always have one.

@@ -19,6 +19,7 @@ import io.sekisho.match.Matcher;
 import io.sekisho.receive.http.UploadParts;
 import io.sekisho.transfer.Channel;
 import io.sekisho.transfer.PartContent;
+import io.sekisho.transfer.SpoolFolders;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
 import io.sekisho.transfer.WorkFolder;
@@ -29,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -308,22 +308,14 @@ final class TransferInspection {
      * {@code plan.docx!/...} rather than a spool file's name, and the extractor sees the file name
      * extension.
      *
-     * <p>The first part with a name becomes {@code named/NAME}; a later part with the same name gets
-     * a directory of its own ({@code named-INDEX/NAME}). One directory per transfer rather than one
-     * per part: every new inode costs the spool's file system, and for small mail on ext4 creating
-     * and removing a directory per part was several percent of the gateway's CPU.
+     * <p>The first part with a name goes into the work folder's {@link WorkFolder#named()} folder;
+     * a later part with the same name gets a directory of its own ({@code named-INDEX/NAME}).
+     * Directories are what the spool's file system makes most slowly (see {@link SpoolFolders}), so
+     * the common case makes none.
      */
     private static Path named(PartContent content, WorkFolder work, int index, String name) throws IOException {
-        Path shared = work.folder().resolve("named");
         try {
-            return content.asFile(shared, name);
-        } catch (NoSuchFileException e) {
-            if (!content.inMemory() && !Files.exists(content.file())) {
-                throw e;
-            }
-            // The transfer's first named part: the directory does not exist yet.
-            Files.createDirectory(shared);
-            return content.asFile(shared, name);
+            return content.asFile(work.named(), name);
         } catch (FileAlreadyExistsException e) {
             Path own = Files.createDirectory(work.folder().resolve("named-" + index));
             return content.asFile(own, name);

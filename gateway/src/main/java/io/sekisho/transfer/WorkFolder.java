@@ -1,47 +1,57 @@
 package io.sekisho.transfer;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
  * One transfer's working space while it is taken apart and inspected: parts kept in memory within
  * a budget, and a folder in the spool made only when something needs it (a part that outgrew the
- * budget, a part an extraction worker reads by path). {@link #close} removes the folder and all in
- * it. A small mail or upload of plain text never makes the folder (docs/adr/0013).
+ * budget, a part an extraction worker reads by path). {@link #close} empties the folder and gives it
+ * back to its {@link SpoolFolders}. A small mail or upload of plain text never takes a folder
+ * (docs/adr/0013).
  *
  * <p>The budget counts the parts of one transfer together, so a message of ten thousand small
  * parts holds no more in memory than one part at the limit. For one thread at a time.
  */
 public final class WorkFolder implements AutoCloseable {
-    private final Path parent;
-    private final String prefix;
+    private final SpoolFolders folders;
     private long memoryLeft;
     private Path folder;
     private int spilled;
 
     /**
+     * A work folder of its own, removed when closed (for tools and tests; the gateway's come from
+     * {@link SpoolFolders}, which keeps them for the next transfer).
+     *
      * @param parent      the spool folder the work folder is made in
      * @param prefix      the start of the work folder's name
      * @param memoryBytes what the parts made with {@link #newSink} may hold in memory together
      */
     public WorkFolder(Path parent, String prefix, long memoryBytes) {
-        this.parent = Objects.requireNonNull(parent, "parent");
-        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        this(new SpoolFolders(parent, prefix, 0), memoryBytes);
+    }
+
+    /**
+     * @param folders     where the folder comes from, when one is needed, and goes back to
+     * @param memoryBytes what the parts made with {@link #newSink} may hold in memory together
+     */
+    public WorkFolder(SpoolFolders folders, long memoryBytes) {
+        this.folders = Objects.requireNonNull(folders, "folders");
         this.memoryLeft = Math.max(0, memoryBytes);
     }
 
-    /** The folder, made on the first call. */
+    /** The folder, found on the first call. It is empty but for an empty {@link #named()} folder. */
     public Path folder() throws IOException {
         if (folder == null) {
-            Files.createDirectories(parent);
-            folder = Files.createTempDirectory(parent, prefix);
+            folder = folders.take();
         }
         return folder;
+    }
+
+    /** The folder for parts under their senders' names (see {@link SpoolFolders#NAMED}); it exists. */
+    public Path named() throws IOException {
+        return folder().resolve(SpoolFolders.NAMED);
     }
 
     /** True once the folder was made. */
@@ -66,28 +76,14 @@ public final class WorkFolder implements AutoCloseable {
         return content;
     }
 
-    /** Deletes the folder and everything in it, if it was made. */
+    /** Deletes everything in the folder, if it was made, and gives it back (kept, or removed). */
     @Override
     public void close() {
         if (folder == null) {
             return;
         }
-        try {
-            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // The spool folder is private; a leftover is found by its name pattern.
-        }
+        Path done = folder;
+        folder = null;
+        folders.giveBack(done);
     }
 }

@@ -60,6 +60,31 @@ class IsolatedExtractorTest {
     }
 
     @Test
+    void theGatewaysLongLivedWorkersUseBothCompilersAndACommandsOnlyTheQuickOne() throws IOException {
+        Path docx = Formats.docx(LATIN, dir);
+        try (IsolatedExtractor longLived = new IsolatedExtractor(LIMITS.withWorkerCount(1), WorkerLife.LONG)) {
+            ExtractionResult result = longLived.extract(docx);
+
+            assertThat(result).isEqualTo(isolated.extract(docx));
+            assertThat(workerArguments(longLived)).contains(ExtractWorker.class.getName()).noneMatch(a -> a.startsWith("-XX:TieredStopAtLevel"));
+        }
+        assertThat(workerArguments(isolated)).contains(ExtractWorker.class.getName(), "-XX:TieredStopAtLevel=1");
+    }
+
+    /**
+     * The command lines of the live workers, as Linux reports them (ProcessHandle's arguments are
+     * empty for a command line as long as a worker's class path).
+     */
+    private static List<String> workerArguments(IsolatedExtractor extractor) throws IOException {
+        List<String> arguments = new ArrayList<>();
+        for (long pid : extractor.workerPids()) {
+            byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            arguments.addAll(List.of(new String(cmdline, StandardCharsets.UTF_8).split("\0")));
+        }
+        return arguments;
+    }
+
+    @Test
     void reportsAParserThatLoopsForeverAsTimedOutAndTheNextFileExtracts() throws IOException {
         Path hostile = hostile("loop.bin", "SEKISHO-HOSTILE-LOOP");
         // A warm worker, so that the time measured is the file's and not a JVM start-up.

@@ -150,7 +150,7 @@ class WorkerClassArchiveTest {
         Path folder = dir.resolve("cds");
         WorkerClassArchive archive = WorkerClassArchive.in(folder, classPath);
 
-        WorkerProcess killed = WorkerProcess.start(LIMITS, 60_000, archive);
+        WorkerProcess killed = WorkerProcess.start(LIMITS, WorkerLife.SHORT, 60_000, archive);
         assertThat(killed.extract(Formats.docx(LATIN, dir), 30_000).status()).isEqualTo(ExtractionStatus.COMPLETE);
         killed.kill();
 
@@ -253,7 +253,7 @@ class WorkerClassArchiveTest {
     }
 
     private static Run runWorker(WorkerClassArchive.Use use, Path file, String... moreOptions) throws Exception {
-        List<String> command = new ArrayList<>(WorkerProcess.command(LIMITS, classPath, use.options()));
+        List<String> command = new ArrayList<>(WorkerProcess.command(LIMITS, WorkerLife.SHORT, classPath, use.options()));
         // After the worker's own -Xlog options, which begin by turning all logging off.
         command.addAll(command.indexOf("-cp"), List.of(moreOptions));
         Process process = new ProcessBuilder(command).start();

@@ -29,7 +29,7 @@ class WorkerCrashReportTest {
     @Test
     void aCrashedWorkersReportIsInTheTemporaryFolderUnderItsProcessId() throws Exception {
         String classPath = System.getProperty("java.class.path");
-        List<String> command = new ArrayList<>(WorkerProcess.command(ExtractionLimits.defaults(), classPath, List.of()));
+        List<String> command = new ArrayList<>(WorkerProcess.command(ExtractionLimits.defaults(), WorkerLife.SHORT, classPath, List.of()));
         int main = command.indexOf(ExtractWorker.class.getName());
         command.subList(main, command.size()).clear();
         command.add(CrashingMain.class.getName());

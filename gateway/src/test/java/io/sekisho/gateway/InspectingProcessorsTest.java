@@ -19,6 +19,8 @@ import io.sekisho.receive.http.UploadOutcome;
 import io.sekisho.receive.http.UploadParts;
 import io.sekisho.receive.http.UploadRequest;
 import io.sekisho.receive.smtp.SmtpEnvelope;
+import io.sekisho.testing.SpoolWatch;
+import io.sekisho.transfer.SpoolFolders;
 import io.sekisho.transfer.Channel;
 import io.sekisho.transfer.PartContent;
 import io.sekisho.transfer.SpoolException;
@@ -129,12 +131,12 @@ class InspectingProcessorsTest {
 
     private InspectingMessageProcessor processor(Duration deadline) {
         return new InspectingMessageProcessor(inspection(deadline, "smtp.inspectionTimeout"), quarantine,
-                tmp.resolve("smtp-spool"), 256 * 1024);
+                new SpoolFolders(tmp.resolve("smtp-spool"), "parts-", Gateway.KEPT_WORK_FOLDERS), 256 * 1024);
     }
 
     private InspectingUploadProcessor uploads(Duration deadline) {
         return new InspectingUploadProcessor(inspection(deadline, "http.inspectionTimeout"), quarantine,
-                tmp.resolve("http-spool"));
+                new SpoolFolders(tmp.resolve("http-spool"), "inspect-", Gateway.KEPT_WORK_FOLDERS));
     }
 
     /** One upload of a text part to {@code host}, the part marked uninspectable as UploadParts would mark it. */
@@ -144,7 +146,7 @@ class InspectingProcessorsTest {
                 "POST", "http://" + host + "/upload", host, List.of(), part.length);
         UploadOutcome outcome = processor.clientToProxyRequest(request, List.of(new TransferPart("notes.txt", "text/plain",
                 part.length, "00", PartContent.of(part), uninspectable)));
-        assertThat(leftIn(tmp.resolve("http-spool"))).as("the work folder is removed").isEmpty();
+        assertThat(SpoolWatch.leftIn(tmp.resolve("http-spool"))).as("nothing of the transfer is left in the spool").isEmpty();
         return outcome;
     }
 
@@ -154,17 +156,8 @@ class InspectingProcessorsTest {
                 new InetSocketAddress("127.0.0.1", 40000), "mx.corp.example.co.jp", "taro@corp.example.co.jp",
                 List.of(to), false, false, false, bytes.length, Instant.now());
         SmtpOutcome outcome = processor.process(envelope, PartContent.of(bytes));
-        assertThat(leftIn(tmp.resolve("smtp-spool"))).as("the work folder is removed").isEmpty();
+        assertThat(SpoolWatch.leftIn(tmp.resolve("smtp-spool"))).as("nothing of the transfer is left in the spool").isEmpty();
         return outcome;
-    }
-
-    private static List<Path> leftIn(Path spool) throws IOException {
-        if (!Files.exists(spool)) {
-            return List.of();
-        }
-        try (var left = Files.list(spool)) {
-            return left.toList();
-        }
     }
 
     private List<String> recorded() throws Exception {
@@ -182,7 +175,8 @@ class InspectingProcessorsTest {
         // Nothing may stay in memory, and the spool folder cannot be made (a file is in its way).
         Path blocked = Files.writeString(tmp.resolve("not-a-folder"), "");
         InspectingMessageProcessor processor = new InspectingMessageProcessor(
-                inspection(Duration.ofSeconds(30), "smtp.inspectionTimeout"), quarantine, blocked.resolve("spool"), 0);
+                inspection(Duration.ofSeconds(30), "smtp.inspectionTimeout"), quarantine,
+                new SpoolFolders(blocked.resolve("spool"), "parts-", Gateway.KEPT_WORK_FOLDERS), 0);
         byte[] bytes = MAIL.getBytes(StandardCharsets.UTF_8);
         SmtpEnvelope envelope = new SmtpEnvelope(UUID.randomUUID().toString(), "c1", "gw.test",
                 new InetSocketAddress("127.0.0.1", 40000), "mx.corp.example.co.jp", "taro@corp.example.co.jp",

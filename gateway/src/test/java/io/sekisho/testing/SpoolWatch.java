@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.sekisho.transfer.SpoolFolders;
+
 /**
  * Every name created in a spool folder while it is watched (inotify on Linux), so a test can tell
  * whether a transfer touched the disk at all, even for a file made and deleted within the transfer.
@@ -39,11 +41,31 @@ public final class SpoolWatch implements AutoCloseable {
         return List.copyOf(created);
     }
 
-    /** What is in the folder now. */
+    /** What transfers left in the folder: see {@link #leftIn}. */
     public List<Path> left() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.toList();
+        return leftIn(dir);
+    }
+
+    /**
+     * What transfers left in a spool folder: every file, and every folder except the emptied work
+     * folders the gateway keeps for the next transfer, each with its empty folder for named parts
+     * ({@link SpoolFolders}).
+     */
+    public static List<Path> leftIn(Path spool) throws IOException {
+        if (!Files.exists(spool)) {
+            return List.of();
         }
+        try (Stream<Path> all = Files.walk(spool)) {
+            return all.filter(p -> !p.equals(spool)).filter(p -> !keptEmpty(spool.relativize(p), p)).toList();
+        }
+    }
+
+    private static boolean keptEmpty(Path relative, Path p) {
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        return relative.getNameCount() == 1
+                || (relative.getNameCount() == 2 && relative.endsWith(SpoolFolders.NAMED));
     }
 
     @Override
