@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #EXTRACTION_FAILURES}: parts not completely inspected, by {@code reason};</li>
  *   <li>{@value #AUDIT_WRITE}: time for an audit record to become durable, by {@code outcome};</li>
  *   <li>{@value #CATALOGUE_DOCUMENTS}: documents in the catalogue;</li>
+ *   <li>{@value #MAIL_MEMORY}: bytes mail being received and inspected holds in memory, out of
+ *       {@code smtp.inMemoryTotal} (with smtp only);</li>
  *   <li>and the JVM's and the process's: memory, GC, threads, classes, CPU, uptime, open files.</li>
  * </ul>
  */
@@ -43,6 +45,7 @@ public final class GatewayMeters implements GatewayMetrics, AutoCloseable {
     static final String EXTRACTION_FAILURES = "sekisho.extraction.failures";
     static final String AUDIT_WRITE = "sekisho.audit.write.duration";
     static final String CATALOGUE_DOCUMENTS = "sekisho.catalogue.documents";
+    static final String MAIL_MEMORY = "sekisho.smtp.memory";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -79,6 +82,11 @@ public final class GatewayMeters implements GatewayMetrics, AutoCloseable {
                 transfers(c, a);
             }
             inspectionTimer(c);
+        }
+        if (gateway.mailMemoryInUse() >= 0) {
+            Gauge.builder(MAIL_MEMORY, gateway, Gateway::mailMemoryInUse).strongReference(true).baseUnit("bytes")
+                    .description("Bytes mail being received and inspected holds in memory (of smtp.inMemoryTotal)")
+                    .register(registry);
         }
         Gauge.builder(CATALOGUE_DOCUMENTS, gateway, GatewayMeters::documents).strongReference(true)
                 .description("Documents in the catalogue transfers are inspected against").register(registry);

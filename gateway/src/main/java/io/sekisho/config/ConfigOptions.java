@@ -108,10 +108,16 @@ public final class ConfigOptions {
             "Where a message being received is kept until its reply is sent (then it is deleted).");
 
     public static final Option<Long> SMTP_IN_MEMORY_BYTES = Option.optional("smtp.inMemoryBytes",
-            ValueType.size(0, 64L * 1024 * 1024), SmtpConfig.DEFAULT_IN_MEMORY_BYTES, "256KiB",
-            "A message up to this size is received, inspected and relayed in memory, larger ones go to "
-                    + "smtp.spoolDir; its parts share a second allowance as large. Memory held at most: about "
-                    + "2 x this x smtp.maxConnections. 0: every message on disk.");
+            ValueType.size(0, 64L * 1024 * 1024), SmtpConfig.DEFAULT_SMTP_IN_MEMORY_BYTES, "4MiB",
+            "A message up to this size is received, inspected and relayed in memory while smtp.inMemoryTotal "
+                    + "has room, larger ones go to smtp.spoolDir; its parts share a second allowance as large. "
+                    + "0: every message on disk.");
+
+    public static final Option<Long> SMTP_IN_MEMORY_TOTAL = Option.computed("smtp.inMemoryTotal",
+            ValueType.size(0, 1024L * 1024 * 1024 * 1024), SmtpConfig::defaultInMemoryTotal, "a quarter of the maximum heap",
+            "What all messages being received and inspected, and their parts, may hold in memory together; "
+                    + "content that would pass it goes to smtp.spoolDir instead. The bound on the memory mail "
+                    + "takes, however many connections send at once.");
 
     public static final Option<Duration> SMTP_INSPECTION_TIMEOUT = Option.optional("smtp.inspectionTimeout",
             ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Duration.ofMinutes(2), "2m",
@@ -265,7 +271,7 @@ public final class ConfigOptions {
             SMTP_INSPECTION_QUEUE, SMTP_INSPECTION_THREADS, SMTP_NEXT_HOP_TIMEOUT, SMTP_SHUTDOWN_TIMEOUT,
             SMTP_INSPECTION_TIMEOUT,
             SMTP_NEXT_HOP_IDLE,
-            SMTP_SPOOL_DIR, SMTP_IN_MEMORY_BYTES, SMTP_TLS_CERTIFICATE, SMTP_TLS_KEY,
+            SMTP_SPOOL_DIR, SMTP_IN_MEMORY_BYTES, SMTP_IN_MEMORY_TOTAL, SMTP_TLS_CERTIFICATE, SMTP_TLS_KEY,
             AUDIT_DIR, AUDIT_SIGNING_KEY, AUDIT_EVIDENCE, AUDIT_CHECKPOINT_EVERY, AUDIT_CHECKPOINT_INTERVAL,
             AUDIT_MAX_SEGMENT_BYTES, AUDIT_MAX_SEGMENT_AGE, AUDIT_RETENTION,
             AUDIT_SYSLOG_HOST, AUDIT_SYSLOG_PORT, AUDIT_SYSLOG_TLS,

@@ -184,7 +184,7 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
                 v.get(ConfigOptions.SMTP_INSPECTION_THREADS), v.get(ConfigOptions.SMTP_NEXT_HOP_TIMEOUT),
                 v.get(ConfigOptions.SMTP_SHUTDOWN_TIMEOUT), v.get(ConfigOptions.SMTP_SPOOL_DIR), tls,
                 v.get(ConfigOptions.SMTP_INSPECTION_TIMEOUT), v.get(ConfigOptions.SMTP_IN_MEMORY_BYTES),
-                v.get(ConfigOptions.SMTP_NEXT_HOP_IDLE));
+                v.get(ConfigOptions.SMTP_NEXT_HOP_IDLE), v.get(ConfigOptions.SMTP_IN_MEMORY_TOTAL));
     }
 
     private static void readable(String file, ConfigValues v, Option<Path> option, List<Problem> problems) {

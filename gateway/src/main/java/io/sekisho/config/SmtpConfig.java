@@ -16,12 +16,18 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                          int maxConnections, int maxConnectionsPerClient,
                          int inspectionQueue, int inspectionThreads,
                          Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls,
-                         Duration inspectionTimeout, long inMemoryBytes, Duration nextHopIdle) {
+                         Duration inspectionTimeout, long inMemoryBytes, Duration nextHopIdle, long inMemoryTotal) {
     /** The default of {@code smtp.inspectionTimeout}. */
     public static final Duration DEFAULT_INSPECTION_TIMEOUT = Duration.ofMinutes(2);
 
-    /** The default of {@code smtp.inMemoryBytes} and {@code http.inMemoryBytes}: 256 KiB. */
+    /** The default of {@code http.inMemoryBytes}: 256 KiB. */
     public static final long DEFAULT_IN_MEMORY_BYTES = 256 * 1024;
+
+    /**
+     * The default of {@code smtp.inMemoryBytes}: 4 MiB, mail with an ordinary attachment. Large,
+     * because {@code smtp.inMemoryTotal} bounds what all messages hold together.
+     */
+    public static final long DEFAULT_SMTP_IN_MEMORY_BYTES = 4L * 1024 * 1024;
 
     /** The default of {@code smtp.nextHopIdle}. */
     public static final Duration DEFAULT_NEXT_HOP_IDLE = Duration.ofSeconds(2);
@@ -36,7 +42,15 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
         Objects.requireNonNull(nextHopIdle, "nextHopIdle");
     }
 
-    /** Without {@code smtp.inspectionTimeout}, {@code smtp.inMemoryBytes} and {@code smtp.nextHopIdle}: their defaults. */
+    /** The default of {@code smtp.inMemoryTotal}: a quarter of this JVM's maximum heap. */
+    public static long defaultInMemoryTotal() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /**
+     * Without {@code smtp.inspectionTimeout}, {@code smtp.inMemoryBytes}, {@code smtp.nextHopIdle}
+     * and {@code smtp.inMemoryTotal}: their defaults.
+     */
     public SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedClients, String hostname,
                       long maxMessageBytes, int maxRecipients, int maxLineLength,
                       Duration commandTimeout, Duration dataTimeout,
@@ -45,8 +59,8 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
                       Duration nextHopTimeout, Duration shutdownTimeout, Path spoolDir, Tls tls) {
         this(listen, nextHop, allowedClients, hostname, maxMessageBytes, maxRecipients, maxLineLength, commandTimeout,
                 dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue, inspectionThreads,
-                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT, DEFAULT_IN_MEMORY_BYTES,
-                DEFAULT_NEXT_HOP_IDLE);
+                nextHopTimeout, shutdownTimeout, spoolDir, tls, DEFAULT_INSPECTION_TIMEOUT, DEFAULT_SMTP_IN_MEMORY_BYTES,
+                DEFAULT_NEXT_HOP_IDLE, defaultInMemoryTotal());
     }
 
     /** {@code smtp.tls.*}: STARTTLS is offered only when this is present. */
@@ -62,6 +76,6 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
         return new SmtpConfig(newListen, newNextHop, allowedClients, hostname, maxMessageBytes, maxRecipients,
                 maxLineLength, commandTimeout, dataTimeout, maxConnections, maxConnectionsPerClient, inspectionQueue,
                 inspectionThreads, nextHopTimeout, shutdownTimeout, spoolDir, tls, inspectionTimeout, inMemoryBytes,
-                nextHopIdle);
+                nextHopIdle, inMemoryTotal);
     }
 }

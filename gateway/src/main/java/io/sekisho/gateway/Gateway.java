@@ -24,6 +24,7 @@ import io.sekisho.receive.http.HttpProxyServer;
 import io.sekisho.receive.icap.IcapServer;
 import io.sekisho.receive.smtp.SmtpServer;
 import io.sekisho.transfer.Channel;
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.SpoolFolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,7 +170,7 @@ public final class Gateway implements AutoCloseable {
                     smtp = SmtpServer.start(config.smtp(), new InspectingMessageProcessor(new TransferInspection(
                             extractor, snapshots, policy, audit, evidence, config.smtp().inspectionTimeout(),
                             "smtp.inspectionTimeout", metrics), quarantine, smtpFolders,
-                            config.smtp().inMemoryBytes()));
+                            config.smtp().inMemoryBytes(), new MemoryBudget(config.smtp().inMemoryTotal())));
                     opened.push(smtp);
                 }
                 SpoolFolders httpFolders = new SpoolFolders(config.http().spoolDir(), "inspect-", KEPT_WORK_FOLDERS);
@@ -272,6 +273,14 @@ public final class Gateway implements AutoCloseable {
             case HTTP -> http == null ? -1 : http.queuedRequests();
             case ICAP -> icap == null ? -1 : icap.queuedRequests();
         };
+    }
+
+    /**
+     * Bytes that mail being received and inspected holds in memory now, counted against
+     * {@code smtp.inMemoryTotal}; -1 without smtp.
+     */
+    public long mailMemoryInUse() {
+        return smtp == null ? -1 : smtp.memoryInUse();
     }
 
     /**

@@ -15,6 +15,7 @@ import io.sekisho.transfer.PartContent;
 import io.sekisho.transfer.SpoolException;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.SpoolFolders;
 import io.sekisho.transfer.WorkFolder;
 import org.slf4j.Logger;
@@ -47,23 +48,31 @@ public final class InspectingMessageProcessor implements MessageProcessor {
     private final QuarantineStore quarantine;
     private final SpoolFolders spool;
     private final long inMemoryBytes;
+    private final MemoryBudget memory;
 
     /**
      * @param inspection    with smtp.inspectionTimeout as its deadline
      * @param spool         the work folders in smtp.spoolDir, for a message that needs one
      * @param inMemoryBytes smtp.inMemoryBytes: what a message's parts may hold in memory together
+     * @param memory        smtp.inMemoryTotal: what all messages and their parts may hold together
      */
     InspectingMessageProcessor(TransferInspection inspection, QuarantineStore quarantine, SpoolFolders spool,
-                               long inMemoryBytes) {
+                               long inMemoryBytes, MemoryBudget memory) {
         this.inspection = Objects.requireNonNull(inspection, "inspection");
         this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
         this.spool = Objects.requireNonNull(spool, "spool");
         this.inMemoryBytes = inMemoryBytes;
+        this.memory = Objects.requireNonNull(memory, "memory");
+    }
+
+    @Override
+    public MemoryBudget memory() {
+        return memory;
     }
 
     @Override
     public SmtpOutcome process(SmtpEnvelope envelope, PartContent message) throws IOException {
-        try (WorkFolder work = new WorkFolder(spool, inMemoryBytes)) {
+        try (WorkFolder work = new WorkFolder(spool, inMemoryBytes, memory)) {
             List<TransferPart> parts;
             List<Inspection> inspections;
             try {

@@ -25,7 +25,10 @@ public final class ContentSink extends OutputStream {
     }
 
     private final long memoryLimit;
+    private final MemoryBudget budget;
     private final SpillFile spillFile;
+    /** Bytes of the budget this sink holds: its buffer's length, then its content's size. */
+    private long reserved;
     private byte[] buffer = new byte[0];
     private int count;
     private Path file;
@@ -40,7 +43,20 @@ public final class ContentSink extends OutputStream {
      * @param spillFile   makes that file, only when it is needed
      */
     public ContentSink(long memoryLimit, SpillFile spillFile) {
+        this(memoryLimit, MemoryBudget.UNBOUNDED, spillFile);
+    }
+
+    /**
+     * @param memoryLimit bytes kept in memory at most; past it everything moves to a file (0: a
+     *                    file from the first byte)
+     * @param budget      shared with other sinks: memory is taken from it as the buffer grows, and
+     *                    when it has no room the content moves to a file as if past the limit. What
+     *                    the sink holds goes back with {@link #release} or {@link #discard}
+     * @param spillFile   makes that file, only when it is needed
+     */
+    public ContentSink(long memoryLimit, MemoryBudget budget, SpillFile spillFile) {
         this.memoryLimit = Math.max(0, memoryLimit);
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.spillFile = Objects.requireNonNull(spillFile, "spillFile");
     }
 
@@ -55,7 +71,7 @@ public final class ContentSink extends OutputStream {
         if (finished != null || discarded) {
             throw new IOException(discarded ? "the content was discarded" : "the content is already finished");
         }
-        if (out == null && count + (long) len > memoryLimit) {
+        if (out == null && count + (long) len > buffer.length && !grow(count + (long) len)) {
             spill();
         }
         if (out != null) {
@@ -65,15 +81,29 @@ public final class ContentSink extends OutputStream {
                 throw new SpoolException("cannot write " + file, e);
             }
         } else {
-            if (count + len > buffer.length) {
-                // Doubling, but never past the limit: the limit is what the memory bound counts.
-                long grown = Math.max(count + (long) len, Math.max(256, buffer.length * 2L));
-                buffer = Arrays.copyOf(buffer, (int) Math.min(grown, memoryLimit));
-            }
             System.arraycopy(b, off, buffer, count, len);
             count += len;
         }
         size += len;
+    }
+
+    /**
+     * Makes the buffer hold {@code needed} bytes: doubling, but never past the limit (the limit is
+     * what the memory bound counts), and only with room in the budget. False: the content must go
+     * to a file, because it is past the limit or because the transfers together hold all the
+     * memory they may.
+     */
+    private boolean grow(long needed) {
+        if (needed > memoryLimit) {
+            return false;
+        }
+        long grown = Math.min(Math.max(needed, Math.max(256, buffer.length * 2L)), memoryLimit);
+        if (!budget.reserve(grown - buffer.length)) {
+            return false;
+        }
+        reserved += grown - buffer.length;
+        buffer = Arrays.copyOf(buffer, (int) grown);
+        return true;
     }
 
     private void spill() throws SpoolException {
@@ -82,11 +112,12 @@ public final class ContentSink extends OutputStream {
             out = Files.newOutputStream(file);
             out.write(buffer, 0, count);
         } catch (IOException e) {
-            throw new SpoolException("cannot move content past " + memoryLimit + " bytes to the spool"
+            throw new SpoolException("cannot move content to the spool"
                     + (file == null ? "" : " (" + file + ")"), e);
         }
         buffer = null;
         count = 0;
+        release();
     }
 
     /** Bytes written so far. */
@@ -116,6 +147,9 @@ public final class ContentSink extends OutputStream {
             } else {
                 finished = PartContent.of(count == buffer.length ? buffer : Arrays.copyOf(buffer, count));
                 buffer = null;
+                // The content keeps its size of the budget; the rest of the buffer goes back.
+                budget.release(reserved - count);
+                reserved = count;
             }
         }
         return finished;
@@ -126,9 +160,20 @@ public final class ContentSink extends OutputStream {
         finish();
     }
 
-    /** Drops the content: closes and deletes the spool file, if one was made. */
+    /**
+     * Gives the memory this sink holds back to the budget: call it when the content in memory is
+     * no longer used (it stays readable; it is only no longer counted). Once is enough; later
+     * calls do nothing.
+     */
+    public void release() {
+        budget.release(reserved);
+        reserved = 0;
+    }
+
+    /** Drops the content: closes and deletes the spool file, if one was made, and releases its memory. */
     public void discard() {
         discarded = true;
+        release();
         if (out != null) {
             try {
                 out.close();

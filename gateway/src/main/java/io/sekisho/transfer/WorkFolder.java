@@ -2,6 +2,8 @@ package io.sekisho.transfer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,6 +18,9 @@ import java.util.Objects;
  */
 public final class WorkFolder implements AutoCloseable {
     private final SpoolFolders folders;
+    private final MemoryBudget memory;
+    /** The sinks made here: their memory goes back to the budget when the transfer is done. */
+    private final List<ContentSink> sinks = new ArrayList<>();
     private long memoryLeft;
     private Path folder;
     private int spilled;
@@ -37,8 +42,18 @@ public final class WorkFolder implements AutoCloseable {
      * @param memoryBytes what the parts made with {@link #newSink} may hold in memory together
      */
     public WorkFolder(SpoolFolders folders, long memoryBytes) {
+        this(folders, memoryBytes, MemoryBudget.UNBOUNDED);
+    }
+
+    /**
+     * @param folders     where the folder comes from, when one is needed, and goes back to
+     * @param memoryBytes what the parts made with {@link #newSink} may hold in memory together
+     * @param memory      shared with other transfers: a part goes to a file when it has no room
+     */
+    public WorkFolder(SpoolFolders folders, long memoryBytes, MemoryBudget memory) {
         this.folders = Objects.requireNonNull(folders, "folders");
         this.memoryLeft = Math.max(0, memoryBytes);
+        this.memory = Objects.requireNonNull(memory, "memory");
     }
 
     /** The folder, found on the first call. It is empty but for an empty {@link #named()} folder. */
@@ -64,7 +79,9 @@ public final class WorkFolder implements AutoCloseable {
      * folder. Write it and {@link #finish} it before the next one.
      */
     public ContentSink newSink() {
-        return new ContentSink(memoryLeft, () -> folder().resolve("spill-" + (++spilled)));
+        ContentSink sink = new ContentSink(memoryLeft, memory, () -> folder().resolve("spill-" + (++spilled)));
+        sinks.add(sink);
+        return sink;
     }
 
     /** Takes a finished part out of the budget. */
@@ -76,9 +93,14 @@ public final class WorkFolder implements AutoCloseable {
         return content;
     }
 
-    /** Deletes everything in the folder, if it was made, and gives it back (kept, or removed). */
+    /**
+     * Gives the parts' memory back to the budget, deletes everything in the folder, if it was made,
+     * and gives the folder back (kept, or removed). The parts must not be read after this.
+     */
     @Override
     public void close() {
+        sinks.forEach(ContentSink::release);
+        sinks.clear();
         if (folder == null) {
             return;
         }

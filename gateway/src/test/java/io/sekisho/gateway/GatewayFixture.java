@@ -71,6 +71,11 @@ final class GatewayFixture {
      * {@code nextHopPort}, the shipped default policy unless {@code extra} names one.
      */
     Path config(String name, int nextHopPort, String extra) throws IOException {
+        return config(name, nextHopPort, extra, "");
+    }
+
+    /** As {@link #config(String, int, String)}, with {@code smtpExtra} added to the smtp section (indented two spaces). */
+    Path config(String name, int nextHopPort, String extra, String smtpExtra) throws IOException {
         return write(name, extra
                 + "smtp:\n"
                 + "  listen: 127.0.0.1:0\n"
@@ -78,7 +83,8 @@ final class GatewayFixture {
                 + "  hostname: gw.test\n"
                 + "  nextHopTimeout: 3s\n"
                 + "  shutdownTimeout: 5s\n"
-                + "  spoolDir: spool\n");
+                + "  spoolDir: spool\n"
+                + smtpExtra);
     }
 
     /**

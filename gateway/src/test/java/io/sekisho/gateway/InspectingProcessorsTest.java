@@ -20,6 +20,7 @@ import io.sekisho.receive.http.UploadParts;
 import io.sekisho.receive.http.UploadRequest;
 import io.sekisho.receive.smtp.SmtpEnvelope;
 import io.sekisho.testing.SpoolWatch;
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.SpoolFolders;
 import io.sekisho.transfer.Channel;
 import io.sekisho.transfer.PartContent;
@@ -131,7 +132,8 @@ class InspectingProcessorsTest {
 
     private InspectingMessageProcessor processor(Duration deadline) {
         return new InspectingMessageProcessor(inspection(deadline, "smtp.inspectionTimeout"), quarantine,
-                new SpoolFolders(tmp.resolve("smtp-spool"), "parts-", Gateway.KEPT_WORK_FOLDERS), 256 * 1024);
+                new SpoolFolders(tmp.resolve("smtp-spool"), "parts-", Gateway.KEPT_WORK_FOLDERS), 256 * 1024,
+                MemoryBudget.UNBOUNDED);
     }
 
     private InspectingUploadProcessor uploads(Duration deadline) {
@@ -176,7 +178,8 @@ class InspectingProcessorsTest {
         Path blocked = Files.writeString(tmp.resolve("not-a-folder"), "");
         InspectingMessageProcessor processor = new InspectingMessageProcessor(
                 inspection(Duration.ofSeconds(30), "smtp.inspectionTimeout"), quarantine,
-                new SpoolFolders(blocked.resolve("spool"), "parts-", Gateway.KEPT_WORK_FOLDERS), 0);
+                new SpoolFolders(blocked.resolve("spool"), "parts-", Gateway.KEPT_WORK_FOLDERS), 0,
+                MemoryBudget.UNBOUNDED);
         byte[] bytes = MAIL.getBytes(StandardCharsets.UTF_8);
         SmtpEnvelope envelope = new SmtpEnvelope(UUID.randomUUID().toString(), "c1", "gw.test",
                 new InetSocketAddress("127.0.0.1", 40000), "mx.corp.example.co.jp", "taro@corp.example.co.jp",

@@ -256,6 +256,7 @@ class OperationsEndpointsTest {
         assertThat(sample(metrics, "sekisho_audit_write_duration_seconds_count", "outcome=\"durable\"")).isGreaterThanOrEqualTo(1);
         assertThat(sample(metrics, "sekisho_inspection_queue", "channel=\"smtp\"")).isZero();
         assertThat(metrics).contains("sekisho_catalogue_documents " + (double) GatewayFixture.DOCUMENTS.length);
+        assertThat(metrics).as("the blocked mail's memory is given back").contains("sekisho_smtp_memory_bytes 0.0");
         assertThat(metrics).contains("jvm_memory_used_bytes{").contains("jvm_threads_live_threads ")
                 .contains("process_uptime_seconds ").contains("system_cpu_count ");
 

@@ -176,26 +176,55 @@ class SmtpGatewayIntegrationTest {
 
     @Test
     void aMessagePastSmtpInMemoryBytesGoesToTheSpoolIsStillInspectedAndLeavesNothing() throws Exception {
-        Gateway g = gateway("spilled");
-        // Past the default 256 KiB: the message moves to a spool file while it is received.
+        Gateway g = GatewayFixture.start(fixture.config("spilled", sink.port, "", "  inMemoryBytes: 256KiB\n"));
+        open.add(g);
+        // Past 256 KiB: the message moves to a spool file while it is received.
+        assertSpooledInspectedAndGone(g, "large@corp.example.co.jp");
+    }
+
+    @Test
+    void aMessageGoesToTheSpoolWhenTheMessagesTogetherHoldAllTheMemoryTheyMay() throws Exception {
+        // Well under smtp.inMemoryBytes (4 MiB by default), but past what all messages may hold.
+        Gateway g = GatewayFixture.start(fixture.config("total", sink.port, "", "  inMemoryTotal: 64KiB\n"));
+        open.add(g);
+        assertSpooledInspectedAndGone(g, "total@corp.example.co.jp");
+    }
+
+    /** A 330 KB secret message is refused and a clean one relayed, both through spool files that are gone after. */
+    private void assertSpooledInspectedAndGone(Gateway g, String from) throws Exception {
         String filler = "Figures for the quarter, nothing classified in this line at all.\n".repeat(5_000);
         Path secretBody = Files.writeString(tmp.resolve("large-secret.txt"),
                 filler + "Notes from the meeting.\n" + fixture.excerpt(SECRET, 11, 11) + "\n");
         Path cleanBody = Files.writeString(tmp.resolve("large-clean.txt"), filler);
         try (SpoolWatch spool = new SpoolWatch(g.config().smtp().spoolDir())) {
-            String secret = swaks(g, "large@corp.example.co.jp", "buyer@example.com", "--body", "@" + secretBody);
-            String clean = swaks(g, "large@corp.example.co.jp", "partner@example.com", "--body", "@" + cleanBody);
+            String secret = swaks(g, from, "buyer@example.com", "--body", "@" + secretBody);
+            String clean = swaks(g, from, "partner@example.com", "--body", "@" + cleanBody);
 
             assertThat(secret).contains("<** 550 5.7.1 Message refused");
             assertThat(clean).contains("<-  250 2.0.0 Ok: relayed as ");
             assertThat(spool.created()).anyMatch(name -> name.startsWith("msg-") && name.endsWith(".eml"));
             assertThat(spool.left()).as("the spool files are deleted once answered").isEmpty();
         }
-        List<Path> delivered = sinkMessagesFrom(sink, "large@corp.example.co.jp");
+        List<Path> delivered = sinkMessagesFrom(sink, from);
         assertThat(delivered).singleElement().satisfies(m ->
                 assertThat(Files.size(m)).isGreaterThan(Files.size(cleanBody)));
-        assertThat(auditRecords(g, "large@corp.example.co.jp")).singleElement().satisfies(r ->
+        assertThat(auditRecords(g, from)).singleElement().satisfies(r ->
                 assertThat(r.path("rule").asText()).isEqualTo("secret-excerpt-external"));
+        assertThat(g.mailMemoryInUse()).as("every message's memory given back").isZero();
+    }
+
+    @Test
+    void aMessageOfAThirdOfAMegabyteStaysInMemoryByDefault() throws Exception {
+        Gateway g = gateway("in-memory");
+        Path body = Files.writeString(tmp.resolve("third.txt"),
+                "Figures for the quarter, nothing classified in this line at all.\n".repeat(5_000));
+        try (SpoolWatch spool = new SpoolWatch(g.config().smtp().spoolDir())) {
+            assertThat(swaks(g, "third@corp.example.co.jp", "partner@example.com", "--body", "@" + body))
+                    .contains("<-  250 2.0.0 Ok: relayed as ");
+            assertThat(spool.created()).as("nothing made in the spool, not even for a moment").isEmpty();
+        }
+        assertThat(sinkMessagesFrom(sink, "third@corp.example.co.jp")).hasSize(1);
+        assertThat(g.mailMemoryInUse()).as("its memory given back once answered").isZero();
     }
 
     @Test

@@ -69,6 +69,50 @@ class ContentSinkTest {
     }
 
     @Test
+    void sinksSharingABudgetGoToTheSpoolWhenItHasNoRoomAndReleaseWhatTheyHeld() throws Exception {
+        MemoryBudget budget = new MemoryBudget(10_000);
+        ContentSink first = new ContentSink(8_000, budget, () -> Files.createTempFile(tmp, "spill-", ".bin"));
+        first.write(random(6_000));
+        PartContent a = first.finish();
+        assertThat(a.inMemory()).isTrue();
+        assertThat(budget.used()).as("the content's size, the rest of its buffer given back").isEqualTo(6_000);
+
+        // Within its own limit, but the budget has 4,000 left: this one goes to a file.
+        ContentSink second = new ContentSink(8_000, budget, () -> Files.createTempFile(tmp, "spill-", ".bin"));
+        second.write(random(3_000));
+        second.write(random(3_000));
+        PartContent b = second.finish();
+        assertThat(b.inMemory()).isFalse();
+        assertThat(Files.readAllBytes(b.file())).hasSize(6_000);
+        assertThat(budget.used()).as("a spilled sink holds nothing").isEqualTo(6_000);
+
+        first.release();
+        first.release();
+        assertThat(budget.used()).as("released once, however often asked").isZero();
+        assertThat(a.bytes()).as("still readable after release").isEqualTo(random(6_000));
+
+        ContentSink third = new ContentSink(8_000, budget, () -> Files.createTempFile(tmp, "spill-", ".bin"));
+        third.write(random(6_000));
+        assertThat(third.finish().inMemory()).isTrue();
+        third.discard();
+        second.discard();
+        assertThat(budget.used()).isZero();
+        assertThat(filesIn(tmp)).isZero();
+    }
+
+    @Test
+    void aWorkFolderGivesItsPartsMemoryBackWhenClosed() throws Exception {
+        MemoryBudget budget = new MemoryBudget(1_000_000);
+        try (WorkFolder work = new WorkFolder(new SpoolFolders(tmp.resolve("spool"), "parts-", 0), 100_000, budget)) {
+            ContentSink sink = work.newSink();
+            sink.write(random(50_000));
+            work.finish(sink);
+            assertThat(budget.used()).isEqualTo(50_000);
+        }
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
     void aSpoolFileThatCannotBeMadeFailsTheWrite() {
         ContentSink sink = new ContentSink(10, () -> Files.createTempFile(tmp.resolve("missing"), "spill-", ".bin"));
         assertThatThrownBy(() -> sink.write(new byte[11])).isInstanceOf(IOException.class);

@@ -2,6 +2,7 @@ package io.sekisho.receive.smtp;
 
 import io.sekisho.receive.InspectionPool;
 import io.sekisho.transfer.LogFields;
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.PartContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,11 @@ public final class MessageDelivery implements AutoCloseable {
         this.processor = processor;
         this.nextHop = nextHop;
         this.pool = new InspectionPool("sekisho-inspect", threads, queue);
+    }
+
+    /** What messages being received may hold in memory together: the processor's. */
+    MemoryBudget memory() {
+        return processor.memory();
     }
 
     /** True when a message submitted now would be refused: every thread busy and the queue full. */

@@ -1,5 +1,6 @@
 package io.sekisho.receive.smtp;
 
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.PartContent;
 
 /**
@@ -24,6 +25,14 @@ public interface MessageProcessor {
      *                 an {@code X-Sekisho-Inspected} header in it came from outside and means nothing
      */
     SmtpOutcome process(SmtpEnvelope envelope, PartContent message) throws Exception;
+
+    /**
+     * What messages being received and their parts may hold in memory together (smtp.inMemoryTotal):
+     * the sessions take from it as messages arrive, the processor as it splits them.
+     */
+    default MemoryBudget memory() {
+        return MemoryBudget.UNBOUNDED;
+    }
 
     /** Told what became of the message: the outcome and the reply sent to the client (for audit). */
     default void completed(SmtpEnvelope envelope, SmtpOutcome outcome, SmtpReply reply) {

@@ -2,6 +2,7 @@ package io.sekisho.receive.smtp;
 
 import io.netty.buffer.ByteBuf;
 import io.sekisho.transfer.ContentSink;
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.PartContent;
 
 import java.io.IOException;
@@ -9,8 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One message as it is received: in memory up to smtp.inMemoryBytes, then in a file of the spool
- * (docs/adr/0013). Dropped once its reply has been sent.
+ * One message as it is received: in memory up to smtp.inMemoryBytes while smtp.inMemoryTotal has
+ * room, else in a file of the spool (docs/adr/0013). Dropped once its reply has been sent, which
+ * gives its memory back.
  *
  * <p>Writes happen on the event loop, as Netty's own {@code MixedFileUpload} does: a copy into
  * memory, or, past the limit, a write to the page cache in chunks of up to 64 KiB, return in
@@ -22,9 +24,10 @@ final class MessageSpool {
     /**
      * @param dir         where the message goes when it outgrows memory
      * @param memoryBytes how much of it is kept in memory
+     * @param memory      what all messages may hold in memory together
      */
-    MessageSpool(Path dir, long memoryBytes) {
-        this.sink = new ContentSink(memoryBytes, () -> Files.createTempFile(dir, "msg-", ".eml"));
+    MessageSpool(Path dir, long memoryBytes, MemoryBudget memory) {
+        this.sink = new ContentSink(memoryBytes, memory, () -> Files.createTempFile(dir, "msg-", ".eml"));
     }
 
     /** Takes all of {@code data}; an exception means the spool file could not be made or written. */

@@ -274,7 +274,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         // Nothing is made on disk yet: the message stays in memory unless it outgrows smtp.inMemoryBytes.
-        spool = new MessageSpool(config.spoolDir(), config.inMemoryBytes());
+        spool = new MessageSpool(config.spoolDir(), config.inMemoryBytes(), delivery.memory());
         spoolFailed = false;
         reply(SmtpReplies.START_DATA);
         input.startData();
