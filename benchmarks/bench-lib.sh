@@ -66,10 +66,11 @@ wait_for_port() { # port seconds what
 sekisho() { java -jar "$SEKISHO_JAR" "$@"; }
 
 # jit_ticks PID...: CPU time, in clock ticks, used so far by the optimising (C2) compiler threads of
-# these JVMs (the kernel truncates their names to "C2 CompilerThre").
+# these JVMs and of their child processes: the gateway's extraction workers compile too (ADR 0016)
+# (the kernel truncates the threads' names to "C2 CompilerThre").
 jit_ticks() {
     local pid task sum=0
-    for pid in "$@"; do
+    for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
         for task in /proc/"$pid"/task/*; do
             [[ $(cat "$task/comm" 2>/dev/null) == "C2 Compiler"* ]] || continue
             sum=$((sum + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)))
