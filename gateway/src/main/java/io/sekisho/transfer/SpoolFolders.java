@@ -49,13 +49,24 @@ public final class SpoolFolders implements AutoCloseable {
         this.keep = keep;
     }
 
-    /** An empty work folder for one transfer: a kept one, or a new one. */
+    /**
+     * An empty work folder for one transfer: a kept one, or a new one. A kept folder that is gone
+     * (a cleaner of old temporary files, an admin) is passed over: one stat, against a transfer
+     * failed for a missing folder.
+     */
     Path take() throws IOException {
-        synchronized (idle) {
-            Path kept = idle.pollFirst();
-            if (kept != null) {
+        while (true) {
+            Path kept;
+            synchronized (idle) {
+                kept = idle.pollFirst();
+            }
+            if (kept == null) {
+                break;
+            }
+            if (Files.isDirectory(kept.resolve(NAMED))) {
                 return kept;
             }
+            remove(kept);
         }
         Files.createDirectories(parent);
         Path folder = Files.createTempDirectory(parent, prefix);

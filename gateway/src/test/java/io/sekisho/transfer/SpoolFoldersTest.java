@@ -95,6 +95,24 @@ class SpoolFoldersTest {
     }
 
     @Test
+    void aKeptFolderRemovedWhileIdleIsPassedOver() throws IOException {
+        Path spool = tmp.resolve("spool");
+        try (SpoolFolders folders = new SpoolFolders(spool, "parts-", 4)) {
+            Path first;
+            try (WorkFolder work = new WorkFolder(folders, 0)) {
+                first = work.folder();
+            }
+            // A cleaner of old temporary files takes the idle folder away.
+            Files.delete(first.resolve(SpoolFolders.NAMED));
+            Files.delete(first);
+            try (WorkFolder next = new WorkFolder(folders, 0)) {
+                assertThat(next.folder()).isNotEqualTo(first);
+                assertThat(next.named()).isEmptyDirectory();
+            }
+        }
+    }
+
+    @Test
     void aFolderGivenBackAfterCloseIsRemoved() throws IOException {
         Path spool = tmp.resolve("spool");
         SpoolFolders folders = new SpoolFolders(spool, "parts-", 4);
