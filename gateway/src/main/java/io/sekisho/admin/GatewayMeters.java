@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #CATALOGUE_DOCUMENTS}: documents in the catalogue;</li>
  *   <li>{@value #MAIL_MEMORY}: bytes mail being received and inspected holds in memory, out of
  *       {@code smtp.inMemoryTotal} (with smtp only);</li>
+ *   <li>{@value #UPLOAD_MEMORY}: the same for request bodies, out of {@code http.inMemoryTotal}
+ *       (with http.listen or icap);</li>
  *   <li>and the JVM's and the process's: memory, GC, threads, classes, CPU, uptime, open files.</li>
  * </ul>
  */
@@ -46,6 +48,7 @@ public final class GatewayMeters implements GatewayMetrics, AutoCloseable {
     static final String AUDIT_WRITE = "sekisho.audit.write.duration";
     static final String CATALOGUE_DOCUMENTS = "sekisho.catalogue.documents";
     static final String MAIL_MEMORY = "sekisho.smtp.memory";
+    static final String UPLOAD_MEMORY = "sekisho.http.memory";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -86,6 +89,11 @@ public final class GatewayMeters implements GatewayMetrics, AutoCloseable {
         if (gateway.mailMemoryInUse() >= 0) {
             Gauge.builder(MAIL_MEMORY, gateway, Gateway::mailMemoryInUse).strongReference(true).baseUnit("bytes")
                     .description("Bytes mail being received and inspected holds in memory (of smtp.inMemoryTotal)")
+                    .register(registry);
+        }
+        if (gateway.uploadMemoryInUse() >= 0) {
+            Gauge.builder(UPLOAD_MEMORY, gateway, Gateway::uploadMemoryInUse).strongReference(true).baseUnit("bytes")
+                    .description("Bytes request bodies being received and inspected hold in memory (of http.inMemoryTotal)")
                     .register(registry);
         }
         Gauge.builder(CATALOGUE_DOCUMENTS, gateway, GatewayMeters::documents).strongReference(true)

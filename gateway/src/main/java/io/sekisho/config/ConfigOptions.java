@@ -145,8 +145,14 @@ public final class ConfigOptions {
     public static final Option<Long> HTTP_IN_MEMORY_BYTES = Option.optional("http.inMemoryBytes",
             ValueType.size(0, 64L * 1024 * 1024), SmtpConfig.DEFAULT_IN_MEMORY_BYTES, "256KiB",
             "A request body (http and icap) up to this size is inspected in memory, larger ones go to "
-                    + "http.spoolDir; its decoded parts share a second allowance as large. Memory held at most: "
-                    + "about 2 x this per open request. 0: every body on disk.");
+                    + "http.spoolDir, as do bodies past http.inMemoryTotal; its decoded parts share a second "
+                    + "allowance as large. 0: every body on disk.");
+
+    public static final Option<Long> HTTP_IN_MEMORY_TOTAL = Option.computed("http.inMemoryTotal",
+            ValueType.size(0, 1024L * 1024 * 1024 * 1024), SmtpConfig::defaultInMemoryTotal, "a quarter of the maximum heap",
+            "What all request bodies (http and icap) being received and inspected, and their decoded parts, may "
+                    + "hold in memory together; content that would pass it goes to http.spoolDir instead. The bound "
+                    + "on the memory uploads take, however many requests are open.");
 
     public static final Option<Integer> HTTP_INSPECTION_QUEUE = Option.optional("http.inspectionQueue",
             ValueType.integer(0, 100_000), 100, "100",
@@ -276,7 +282,7 @@ public final class ConfigOptions {
             AUDIT_MAX_SEGMENT_BYTES, AUDIT_MAX_SEGMENT_AGE, AUDIT_RETENTION,
             AUDIT_SYSLOG_HOST, AUDIT_SYSLOG_PORT, AUDIT_SYSLOG_TLS,
             QUARANTINE_DIR, QUARANTINE_KEY,
-            HTTP_LISTEN, HTTP_MAX_BODY_BYTES, HTTP_SPOOL_DIR, HTTP_IN_MEMORY_BYTES, HTTP_INSPECTION_QUEUE, HTTP_INSPECTION_THREADS,
+            HTTP_LISTEN, HTTP_MAX_BODY_BYTES, HTTP_SPOOL_DIR, HTTP_IN_MEMORY_BYTES, HTTP_IN_MEMORY_TOTAL, HTTP_INSPECTION_QUEUE, HTTP_INSPECTION_THREADS,
             HTTP_IDLE_TIMEOUT, HTTP_UPSTREAM_TIMEOUT, HTTP_INSPECTION_TIMEOUT, HTTP_USERS, HTTP_TLS_CA, HTTP_TLS_INTERCEPT,
             HTTP_TLS_PASS_THROUGH, HTTP_TLS_TRUST_STORE, HTTP_TLS_LEAF_VALIDITY, HTTP_TLS_CERT_CACHE_SIZE,
             ICAP_LISTEN, ICAP_PREVIEW_BYTES, ICAP_MAX_CONNECTIONS,

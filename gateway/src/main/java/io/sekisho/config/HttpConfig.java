@@ -13,18 +13,18 @@ import java.util.Objects;
  */
 public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int inspectionQueue, int inspectionThreads,
                          Duration idleTimeout, Duration upstreamTimeout, Duration inspectionTimeout, Path users,
-                         Tls tls, long inMemoryBytes) {
+                         Tls tls, long inMemoryBytes, long inMemoryTotal) {
     public HttpConfig {
         Objects.requireNonNull(spoolDir, "spoolDir");
         Objects.requireNonNull(inspectionTimeout, "inspectionTimeout");
         Objects.requireNonNull(tls, "tls");
     }
 
-    /** Without {@code http.inMemoryBytes}: its default. */
+    /** Without {@code http.inMemoryBytes} and {@code http.inMemoryTotal}: their defaults. */
     public HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int inspectionQueue, int inspectionThreads,
                       Duration idleTimeout, Duration upstreamTimeout, Duration inspectionTimeout, Path users, Tls tls) {
         this(listen, maxBodyBytes, spoolDir, inspectionQueue, inspectionThreads, idleTimeout, upstreamTimeout,
-                inspectionTimeout, users, tls, SmtpConfig.DEFAULT_IN_MEMORY_BYTES);
+                inspectionTimeout, users, tls, SmtpConfig.DEFAULT_IN_MEMORY_BYTES, SmtpConfig.defaultInMemoryTotal());
     }
 
     /**
@@ -46,6 +46,6 @@ public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int 
     /** A copy listening elsewhere: tests use port 0. */
     public HttpConfig withListen(HostPort newListen) {
         return new HttpConfig(newListen, maxBodyBytes, spoolDir, inspectionQueue, inspectionThreads, idleTimeout,
-                upstreamTimeout, inspectionTimeout, users, tls, inMemoryBytes);
+                upstreamTimeout, inspectionTimeout, users, tls, inMemoryBytes, inMemoryTotal);
     }
 }

@@ -85,10 +85,11 @@ public final class Gateway implements AutoCloseable {
     private final CatalogueSnapshots snapshots;
     private final Supplier<Policy> policy;
     private final AuditLog audit;
+    private final MemoryBudget uploadMemory;
 
     private Gateway(SekishoConfig config, Deque<AutoCloseable> opened, SmtpServer smtp, HttpProxyServer http,
                     IcapServer icap, String policyDescription, int documents, CatalogueSnapshots snapshots,
-                    Supplier<Policy> policy, AuditLog audit) {
+                    Supplier<Policy> policy, AuditLog audit, MemoryBudget uploadMemory) {
         this.config = config;
         this.opened = opened;
         this.smtp = smtp;
@@ -99,6 +100,7 @@ public final class Gateway implements AutoCloseable {
         this.snapshots = snapshots;
         this.policy = policy;
         this.audit = audit;
+        this.uploadMemory = uploadMemory;
     }
 
     /** Opens every stage and starts listening; the caller closes the gateway. */
@@ -162,6 +164,7 @@ public final class Gateway implements AutoCloseable {
             SmtpServer smtp = null;
             HttpProxyServer http = null;
             IcapServer icap = null;
+            MemoryBudget uploadMemory = new MemoryBudget(config.http().inMemoryTotal());
             try {
                 if (config.smtp() != null) {
                     // Opened before the listener, so closed after it (the stack closes in reverse).
@@ -177,7 +180,7 @@ public final class Gateway implements AutoCloseable {
                 opened.push(httpFolders);
                 InspectingUploadProcessor uploads = new InspectingUploadProcessor(new TransferInspection(extractor,
                         snapshots, policy, audit, evidence, config.http().inspectionTimeout(), "http.inspectionTimeout",
-                        metrics), quarantine, httpFolders);
+                        metrics), quarantine, httpFolders, uploadMemory);
                 if (config.http().listen() != null) {
                     http = HttpProxyServer.start(config.http(), uploads, resolver);
                     opened.push(http);
@@ -197,7 +200,8 @@ public final class Gateway implements AutoCloseable {
                     + (config.policy() == null ? " (built in)" : " (" + config.policy() + ")");
             log.info("gateway {} started: catalogue {} ({} documents), policy {}, audit {}, quarantine {}",
                     config.instance(), config.catalogue(), documents, description, auditDir, quarantineDir);
-            return new Gateway(config, opened, smtp, http, icap, description, documents, snapshots, policy, audit);
+            return new Gateway(config, opened, smtp, http, icap, description, documents, snapshots, policy, audit,
+                    uploadMemory);
         } catch (GatewayException | RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -281,6 +285,14 @@ public final class Gateway implements AutoCloseable {
      */
     public long mailMemoryInUse() {
         return smtp == null ? -1 : smtp.memoryInUse();
+    }
+
+    /**
+     * Bytes that request bodies being received and inspected (proxy and ICAP) hold in memory now,
+     * counted against {@code http.inMemoryTotal}; -1 without http.listen and icap.
+     */
+    public long uploadMemoryInUse() {
+        return http == null && icap == null ? -1 : uploadMemory.used();
     }
 
     /**

@@ -13,6 +13,7 @@ import io.sekisho.receive.http.UploadRequest;
 import io.sekisho.transfer.PartContent;
 import io.sekisho.transfer.Transfer;
 import io.sekisho.transfer.TransferPart;
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.SpoolFolders;
 import io.sekisho.transfer.WorkFolder;
 import org.slf4j.Logger;
@@ -54,15 +55,24 @@ public final class InspectingUploadProcessor implements UploadProcessor {
     private final TransferInspection inspection;
     private final QuarantineStore quarantine;
     private final SpoolFolders spool;
+    private final MemoryBudget memory;
 
     /**
      * @param inspection with http.inspectionTimeout as its deadline
      * @param spool      the work folders in http.spoolDir, for a request with a part that needs a file
+     * @param memory     http.inMemoryTotal: what all bodies and their parts may hold in memory together
      */
-    InspectingUploadProcessor(TransferInspection inspection, QuarantineStore quarantine, SpoolFolders spool) {
+    InspectingUploadProcessor(TransferInspection inspection, QuarantineStore quarantine, SpoolFolders spool,
+                              MemoryBudget memory) {
         this.inspection = Objects.requireNonNull(inspection, "inspection");
         this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
         this.spool = Objects.requireNonNull(spool, "spool");
+        this.memory = Objects.requireNonNull(memory, "memory");
+    }
+
+    @Override
+    public MemoryBudget memory() {
+        return memory;
     }
 
     @Override

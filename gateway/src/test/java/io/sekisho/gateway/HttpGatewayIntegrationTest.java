@@ -168,17 +168,28 @@ class HttpGatewayIntegrationTest {
         }
         assertThat(origin.received).singleElement()
                 .satisfies(got -> assertThat(got.text()).contains("Quarterly figures, nothing secret."));
+        assertThat(g.uploadMemoryInUse()).as("the bodies' memory given back once answered").isZero();
         assertThat(decisions(config)).singleElement().satisfies(rec ->
                 assertThat(rec.path("matches").get(0).path("documentId").asText()).isEqualTo("LCD-ALN-0032-alignment-layer"));
     }
 
     @Test
     void anUploadPastHttpInMemoryBytesGoesToTheSpoolIsStillInspectedAndLeavesNothing() throws Exception {
-        Path config = fixture.uploadConfig("spilled", "");
+        // Past the default 256 KiB (330 KB): the body moves to a spool file while it is received.
+        assertSpooledInspectedAndGone(fixture.uploadConfig("spilled", ""), 5_000);
+    }
+
+    @Test
+    void anUploadGoesToTheSpoolWhenTheBodiesTogetherHoldAllTheMemoryTheyMay() throws Exception {
+        // Under http.inMemoryBytes (130 KB), but past what all bodies may hold together.
+        assertSpooledInspectedAndGone(fixture.uploadConfig("total", "  inMemoryTotal: 64KiB\n"), 2_000);
+    }
+
+    /** A secret body of {@code lines} lines is refused and a clean one forwarded, both through spool files gone after. */
+    private void assertSpooledInspectedAndGone(Path config, int lines) throws Exception {
         Gateway g = gateway(config);
         TestOrigin origin = opened(new TestOrigin());
-        // Past the default 256 KiB: the body moves to a spool file while it is received.
-        String filler = "Figures for the quarter, nothing classified in this line at all.\n".repeat(5_000);
+        String filler = "Figures for the quarter, nothing classified in this line at all.\n".repeat(lines);
         Path clean = Files.writeString(tmp.resolve("large-clean.txt"), filler);
         Path secret = Files.writeString(tmp.resolve("large-secret.txt"),
                 filler + "Notes from the meeting.\n" + fixture.excerpt(SECRET, 11, 11) + "\n");
@@ -197,6 +208,7 @@ class HttpGatewayIntegrationTest {
                 .satisfies(got -> assertThat(got.body()).isEqualTo(Files.readAllBytes(clean)));
         assertThat(decisions(config)).singleElement().satisfies(rec ->
                 assertThat(rec.path("rule").asText()).isEqualTo("secret-excerpt-external"));
+        assertThat(g.uploadMemoryInUse()).as("every body's memory given back").isZero();
     }
 
     @ParameterizedTest(name = "{0}")

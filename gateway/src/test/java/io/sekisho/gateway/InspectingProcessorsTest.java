@@ -138,7 +138,8 @@ class InspectingProcessorsTest {
 
     private InspectingUploadProcessor uploads(Duration deadline) {
         return new InspectingUploadProcessor(inspection(deadline, "http.inspectionTimeout"), quarantine,
-                new SpoolFolders(tmp.resolve("http-spool"), "inspect-", Gateway.KEPT_WORK_FOLDERS));
+                new SpoolFolders(tmp.resolve("http-spool"), "inspect-", Gateway.KEPT_WORK_FOLDERS),
+                MemoryBudget.UNBOUNDED);
     }
 
     /** One upload of a text part to {@code host}, the part marked uninspectable as UploadParts would mark it. */

@@ -2,6 +2,7 @@ package io.sekisho.receive.http;
 
 import io.netty.buffer.ByteBuf;
 import io.sekisho.transfer.ContentSink;
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.PartContent;
 
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * One request body exactly as received (after de-chunking, before Content-Encoding is undone), up
- * to http.maxBodyBytes: in memory up to http.inMemoryBytes, past it in a file of the spool
+ * to http.maxBodyBytes: in memory up to http.inMemoryBytes while http.inMemoryTotal has room, else in a file of the spool
  * (docs/adr/0013). What does not fit http.maxBodyBytes is not kept: {@link #append} says how much
  * it took, and the caller keeps the rest for streaming once the request is allowed.
  */
@@ -24,9 +25,11 @@ public final class BodySpool implements AutoCloseable {
      * @param dir         where the body goes when it outgrows memory
      * @param max         http.maxBodyBytes
      * @param memoryBytes http.inMemoryBytes
+     * @param memory      http.inMemoryTotal: what all bodies may hold in memory together (given
+     *                    back when the spool is closed)
      */
-    public BodySpool(Path dir, long max, long memoryBytes) {
-        this.sink = new ContentSink(memoryBytes, () -> spoolFile(dir));
+    public BodySpool(Path dir, long max, long memoryBytes, MemoryBudget memory) {
+        this.sink = new ContentSink(memoryBytes, memory, () -> spoolFile(dir));
         this.max = max;
     }
 

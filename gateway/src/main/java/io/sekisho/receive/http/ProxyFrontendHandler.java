@@ -245,7 +245,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         if (x.hasBody) {
             // Nothing is made on disk yet: the body stays in memory unless it outgrows http.inMemoryBytes.
             x.spool = new BodySpool(services.config().spoolDir(), services.config().maxBodyBytes(),
-                    services.config().inMemoryBytes());
+                    services.config().inMemoryBytes(), services.processor().memory());
             if (HttpUtil.is100ContinueExpected(req)) {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
@@ -430,7 +430,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             if (x.hasBody) {
                 UploadOutcome outcome;
                 splitter = new UploadParts(services.config().spoolDir(), services.config().maxBodyBytes(),
-                        services.config().inMemoryBytes());
+                        services.config().inMemoryBytes(), services.processor().memory());
                 try {
                     List<TransferPart> parts = splitter.split(x.envelope, x.spool.content(), x.spool.truncated());
                     outcome = services.processor().clientToProxyRequest(x.envelope, parts);

@@ -1,8 +1,10 @@
 package io.sekisho.receive.http;
 
 import io.sekisho.transfer.ContentSink;
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.PartContent;
 import io.sekisho.transfer.SpoolException;
+import io.sekisho.transfer.SpoolFolders;
 import io.sekisho.transfer.TransferPart;
 import io.sekisho.transfer.WorkFolder;
 import org.apache.james.mime4j.MimeException;
@@ -58,9 +60,11 @@ public final class UploadParts implements AutoCloseable {
      * @param dir         http.spoolDir, where the work folder is made if a part outgrows memory
      * @param max         http.maxBodyBytes
      * @param memoryBytes http.inMemoryBytes: what the parts may hold in memory together
+     * @param memory      http.inMemoryTotal: what all bodies and parts may hold together (the parts'
+     *                    share is given back by {@link #close})
      */
-    public UploadParts(Path dir, long max, long memoryBytes) {
-        this.work = new WorkFolder(dir, "upload-", memoryBytes);
+    public UploadParts(Path dir, long max, long memoryBytes, MemoryBudget memory) {
+        this.work = new WorkFolder(new SpoolFolders(dir, "upload-", 0), memoryBytes, memory);
         this.max = max;
     }
 

@@ -1,5 +1,6 @@
 package io.sekisho.receive.http;
 
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.TransferPart;
 
 import java.util.List;
@@ -35,6 +36,14 @@ public interface UploadProcessor {
      * only when {@link #wantsResponses} says so.
      */
     default void proxyToClientResponse(UploadRequest request, UploadOutcome outcome, int status) {
+    }
+
+    /**
+     * What request bodies being received and their decoded parts may hold in memory together
+     * (http.inMemoryTotal), shared by the proxy and ICAP connections that receive them.
+     */
+    default MemoryBudget memory() {
+        return MemoryBudget.UNBOUNDED;
     }
 
     /**

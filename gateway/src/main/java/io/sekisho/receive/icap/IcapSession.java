@@ -74,7 +74,7 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
                 httpHead = null;
                 closeSpool();
                 if (h.method().equals("REQMOD") && h.hasBody()) {
-                    spool = new BodySpool(limits.spoolDir(), limits.maxBodyBytes(), limits.inMemoryBytes());
+                    spool = new BodySpool(limits.spoolDir(), limits.maxBodyBytes(), limits.inMemoryBytes(), processor.memory());
                 }
             } else if (msg instanceof IcapMessage.HttpHead hh) {
                 httpHead = hh.bytes();
@@ -155,7 +155,8 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
     }
 
     private ByteBuf inspect(UploadRequest request, BodySpool body, byte[] requestHead, boolean allow204) {
-        UploadParts splitter = new UploadParts(limits.spoolDir(), limits.maxBodyBytes(), limits.inMemoryBytes());
+        UploadParts splitter = new UploadParts(limits.spoolDir(), limits.maxBodyBytes(), limits.inMemoryBytes(),
+                processor.memory());
         UploadOutcome outcome;
         try {
             List<TransferPart> parts = splitter.split(request, body.content(), body.truncated());

@@ -382,7 +382,7 @@ class HttpProxyCurlTest {
             long body = 48L << 20;
             HttpConfig c = config(tmp, 2 * body, 2, 10, null, null);
             c = new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
-                    c.idleTimeout(), Duration.ofSeconds(1), c.inspectionTimeout(), null, c.tls(), 2 * body);
+                    c.idleTimeout(), Duration.ofSeconds(1), c.inspectionTimeout(), null, c.tls(), 2 * body, c.inMemoryTotal());
             Path f = tmp.resolve("large.bin");
             try (OutputStream out = Files.newOutputStream(f)) {
                 byte[] line = "a line of an upload that nobody reads\n".getBytes(StandardCharsets.US_ASCII);
@@ -457,7 +457,7 @@ class HttpProxyCurlTest {
     private HttpConfig spooling() {
         HttpConfig c = config(tmp, 1 << 20, 2, 10, null, null);
         return new HttpConfig(c.listen(), c.maxBodyBytes(), c.spoolDir(), c.inspectionQueue(), c.inspectionThreads(),
-                c.idleTimeout(), c.upstreamTimeout(), c.inspectionTimeout(), null, c.tls(), 16);
+                c.idleTimeout(), c.upstreamTimeout(), c.inspectionTimeout(), null, c.tls(), 16, c.inMemoryTotal());
     }
 
     private static byte[] gzip(String s) throws IOException {

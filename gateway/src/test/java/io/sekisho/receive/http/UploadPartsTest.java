@@ -1,6 +1,7 @@
 package io.sekisho.receive.http;
 
 import io.sekisho.transfer.Channel;
+import io.sekisho.transfer.MemoryBudget;
 import io.sekisho.transfer.TransferPart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class UploadPartsTest {
         }
         UploadRequest r = new UploadRequest(Channel.HTTP, "t1", "c1", "127.0.0.1", null, "POST",
                 "http://example.com/dir/upload.bin?x=1", "example.com", headers, body.length);
-        return new UploadParts(tmp, max, 256 * 1024).split(r, PartContent.of(body), body.length > max);
+        return new UploadParts(tmp, max, 256 * 1024, MemoryBudget.UNBOUNDED).split(r, PartContent.of(body), body.length > max);
     }
 
     private static String text(TransferPart p) throws Exception {

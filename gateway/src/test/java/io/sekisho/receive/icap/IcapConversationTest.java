@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.sekisho.config.HostPort;
 import io.sekisho.config.HttpConfig;
 import io.sekisho.config.IcapConfig;
+import io.sekisho.config.SmtpConfig;
 import io.sekisho.receive.http.MarkerProcessor;
 import io.sekisho.receive.http.UploadOutcome;
 import io.sekisho.receive.http.UploadProcessor;
@@ -53,7 +54,7 @@ class IcapConversationTest {
     private int start(UploadProcessor processor, int threads, int queue, long inMemoryBytes) throws IOException {
         HttpConfig limits = new HttpConfig(null, 1 << 20, tmp.resolve("spool"), queue, threads, Duration.ofSeconds(20),
                 Duration.ofSeconds(5), Duration.ofMinutes(2), null, new HttpConfig.Tls(null, List.of("all"), List.of(), null,
-                Duration.ofDays(1), 10), inMemoryBytes);
+                Duration.ofDays(1), 10), inMemoryBytes, SmtpConfig.defaultInMemoryTotal());
         IcapServer s = IcapServer.start(new IcapConfig(new HostPort("127.0.0.1", 0), 16, 10), limits, processor);
         open.add(s);
         return s.address().getPort();
