@@ -124,7 +124,7 @@ public final class IsolatedExtractor implements Extractor {
 
     /** Number of worker processes now alive; for tests and monitoring. */
     public int liveWorkers() {
-        return (int) running.stream().filter(WorkerProcess::isUsable).count();
+        return workerPids().size();
     }
 
     @Override

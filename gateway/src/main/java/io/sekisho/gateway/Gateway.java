@@ -85,11 +85,12 @@ public final class Gateway implements AutoCloseable {
     private final CatalogueSnapshots snapshots;
     private final Supplier<Policy> policy;
     private final AuditLog audit;
+    private final MemoryBudget mailMemory;
     private final MemoryBudget uploadMemory;
 
     private Gateway(SekishoConfig config, Deque<AutoCloseable> opened, SmtpServer smtp, HttpProxyServer http,
                     IcapServer icap, String policyDescription, int documents, CatalogueSnapshots snapshots,
-                    Supplier<Policy> policy, AuditLog audit, MemoryBudget uploadMemory) {
+                    Supplier<Policy> policy, AuditLog audit, MemoryBudget mailMemory, MemoryBudget uploadMemory) {
         this.config = config;
         this.opened = opened;
         this.smtp = smtp;
@@ -100,6 +101,7 @@ public final class Gateway implements AutoCloseable {
         this.snapshots = snapshots;
         this.policy = policy;
         this.audit = audit;
+        this.mailMemory = mailMemory;
         this.uploadMemory = uploadMemory;
     }
 
@@ -164,6 +166,7 @@ public final class Gateway implements AutoCloseable {
             SmtpServer smtp = null;
             HttpProxyServer http = null;
             IcapServer icap = null;
+            MemoryBudget mailMemory = new MemoryBudget(config.smtp() == null ? 0 : config.smtp().inMemoryTotal());
             MemoryBudget uploadMemory = new MemoryBudget(config.http().inMemoryTotal());
             try {
                 if (config.smtp() != null) {
@@ -173,7 +176,7 @@ public final class Gateway implements AutoCloseable {
                     smtp = SmtpServer.start(config.smtp(), new InspectingMessageProcessor(new TransferInspection(
                             extractor, snapshots, policy, audit, evidence, config.smtp().inspectionTimeout(),
                             "smtp.inspectionTimeout", metrics), quarantine, smtpFolders,
-                            config.smtp().inMemoryBytes(), new MemoryBudget(config.smtp().inMemoryTotal())));
+                            config.smtp().inMemoryBytes(), mailMemory));
                     opened.push(smtp);
                 }
                 SpoolFolders httpFolders = new SpoolFolders(config.http().spoolDir(), "inspect-", KEPT_WORK_FOLDERS);
@@ -201,7 +204,7 @@ public final class Gateway implements AutoCloseable {
             log.info("gateway {} started: catalogue {} ({} documents), policy {}, audit {}, quarantine {}",
                     config.instance(), config.catalogue(), documents, description, auditDir, quarantineDir);
             return new Gateway(config, opened, smtp, http, icap, description, documents, snapshots, policy, audit,
-                    uploadMemory);
+                    mailMemory, uploadMemory);
         } catch (GatewayException | RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -284,7 +287,7 @@ public final class Gateway implements AutoCloseable {
      * {@code smtp.inMemoryTotal}; -1 without smtp.
      */
     public long mailMemoryInUse() {
-        return smtp == null ? -1 : smtp.memoryInUse();
+        return smtp == null ? -1 : mailMemory.used();
     }
 
     /**

@@ -120,11 +120,6 @@ public final class SmtpServer implements AutoCloseable {
         return delivery.queued();
     }
 
-    /** Bytes that messages being received and inspected, and their parts, hold in memory now (smtp.inMemoryTotal's use). */
-    public long memoryInUse() {
-        return delivery.memory().used();
-    }
-
     @Override
     public void close() {
         log.info("SMTP stopping: {} session(s) open", sessions.size());
