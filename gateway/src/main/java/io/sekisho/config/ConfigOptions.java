@@ -170,6 +170,12 @@ public final class ConfigOptions {
             ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)), Duration.ofMinutes(1), "1m",
             "Connect, TLS handshake and response timeout towards a destination; then 504.");
 
+    public static final Option<Duration> HTTP_UPSTREAM_KEEP_ALIVE = Option.optional("http.upstreamKeepAlive",
+            ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)), HttpConfig.DEFAULT_UPSTREAM_KEEP_ALIVE, "2s",
+            "How long a connection to a destination is kept open for the next request to it, once its response "
+                    + "was complete; 0s: a new connection per request. Keep it below the destinations' own idle "
+                    + "timeout (5s for many servers): a request sent as a destination closes the connection gets 502.");
+
     public static final Option<Duration> HTTP_INSPECTION_TIMEOUT = Option.optional("http.inspectionTimeout",
             ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Duration.ofMinutes(2), "2m",
             "Longest inspection of one request (http and icap); then its unread parts count as timed out and the policy decides.");
@@ -283,7 +289,7 @@ public final class ConfigOptions {
             AUDIT_SYSLOG_HOST, AUDIT_SYSLOG_PORT, AUDIT_SYSLOG_TLS,
             QUARANTINE_DIR, QUARANTINE_KEY,
             HTTP_LISTEN, HTTP_MAX_BODY_BYTES, HTTP_SPOOL_DIR, HTTP_IN_MEMORY_BYTES, HTTP_IN_MEMORY_TOTAL, HTTP_INSPECTION_QUEUE, HTTP_INSPECTION_THREADS,
-            HTTP_IDLE_TIMEOUT, HTTP_UPSTREAM_TIMEOUT, HTTP_INSPECTION_TIMEOUT, HTTP_USERS, HTTP_TLS_CA, HTTP_TLS_INTERCEPT,
+            HTTP_IDLE_TIMEOUT, HTTP_UPSTREAM_TIMEOUT, HTTP_UPSTREAM_KEEP_ALIVE, HTTP_INSPECTION_TIMEOUT, HTTP_USERS, HTTP_TLS_CA, HTTP_TLS_INTERCEPT,
             HTTP_TLS_PASS_THROUGH, HTTP_TLS_TRUST_STORE, HTTP_TLS_LEAF_VALIDITY, HTTP_TLS_CERT_CACHE_SIZE,
             ICAP_LISTEN, ICAP_PREVIEW_BYTES, ICAP_MAX_CONNECTIONS,
             ADMIN_LISTEN, LOG_FORMAT, LOG_LEVEL);

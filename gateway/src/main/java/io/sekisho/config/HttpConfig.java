@@ -13,11 +13,23 @@ import java.util.Objects;
  */
 public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int inspectionQueue, int inspectionThreads,
                          Duration idleTimeout, Duration upstreamTimeout, Duration inspectionTimeout, Path users,
-                         Tls tls, long inMemoryBytes, long inMemoryTotal) {
+                         Tls tls, long inMemoryBytes, long inMemoryTotal, Duration upstreamKeepAlive) {
+    /** {@code http.upstreamKeepAlive}'s default: below the 5 s after which common servers close an idle connection (ADR 0018). */
+    public static final Duration DEFAULT_UPSTREAM_KEEP_ALIVE = Duration.ofSeconds(2);
+
     public HttpConfig {
         Objects.requireNonNull(spoolDir, "spoolDir");
         Objects.requireNonNull(inspectionTimeout, "inspectionTimeout");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(upstreamKeepAlive, "upstreamKeepAlive");
+    }
+
+    /** Without {@code http.upstreamKeepAlive}: its default. */
+    public HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int inspectionQueue, int inspectionThreads,
+                      Duration idleTimeout, Duration upstreamTimeout, Duration inspectionTimeout, Path users,
+                      Tls tls, long inMemoryBytes, long inMemoryTotal) {
+        this(listen, maxBodyBytes, spoolDir, inspectionQueue, inspectionThreads, idleTimeout, upstreamTimeout,
+                inspectionTimeout, users, tls, inMemoryBytes, inMemoryTotal, DEFAULT_UPSTREAM_KEEP_ALIVE);
     }
 
     /** Without {@code http.inMemoryBytes} and {@code http.inMemoryTotal}: their defaults. */
@@ -46,6 +58,12 @@ public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int 
     /** A copy listening elsewhere: tests use port 0. */
     public HttpConfig withListen(HostPort newListen) {
         return new HttpConfig(newListen, maxBodyBytes, spoolDir, inspectionQueue, inspectionThreads, idleTimeout,
-                upstreamTimeout, inspectionTimeout, users, tls, inMemoryBytes, inMemoryTotal);
+                upstreamTimeout, inspectionTimeout, users, tls, inMemoryBytes, inMemoryTotal, upstreamKeepAlive);
+    }
+
+    /** A copy keeping connections to destinations for {@code keepAlive} (zero: not at all). */
+    public HttpConfig withUpstreamKeepAlive(Duration keepAlive) {
+        return new HttpConfig(listen, maxBodyBytes, spoolDir, inspectionQueue, inspectionThreads, idleTimeout,
+                upstreamTimeout, inspectionTimeout, users, tls, inMemoryBytes, inMemoryTotal, keepAlive);
     }
 }

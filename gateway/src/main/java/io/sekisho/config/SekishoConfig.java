@@ -143,7 +143,8 @@ public record SekishoConfig(Path source, Path catalogue, Path policy, List<Strin
                 v.get(ConfigOptions.HTTP_INSPECTION_QUEUE), v.get(ConfigOptions.HTTP_INSPECTION_THREADS),
                 v.get(ConfigOptions.HTTP_IDLE_TIMEOUT), v.get(ConfigOptions.HTTP_UPSTREAM_TIMEOUT),
                 v.get(ConfigOptions.HTTP_INSPECTION_TIMEOUT), v.get(ConfigOptions.HTTP_USERS), tls,
-                v.get(ConfigOptions.HTTP_IN_MEMORY_BYTES), v.get(ConfigOptions.HTTP_IN_MEMORY_TOTAL));
+                v.get(ConfigOptions.HTTP_IN_MEMORY_BYTES), v.get(ConfigOptions.HTTP_IN_MEMORY_TOTAL),
+                v.get(ConfigOptions.HTTP_UPSTREAM_KEEP_ALIVE));
     }
 
     private static SmtpConfig smtp(String file, ConfigValues v, List<Problem> problems) {

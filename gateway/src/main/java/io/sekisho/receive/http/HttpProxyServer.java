@@ -57,7 +57,8 @@ public final class HttpProxyServer implements AutoCloseable {
         }
         Upstream upstream;
         try {
-            upstream = new Upstream(config.upstreamTimeout(), UpstreamTls.context(config.tls().trustStore()), resolver);
+            upstream = new Upstream(config.upstreamTimeout(), UpstreamTls.context(config.tls().trustStore()), resolver,
+                    config.upstreamKeepAlive());
         } catch (Exception e) {
             throw new IllegalArgumentException("http.tls.trustStore: " + e.getMessage(), e);
         }

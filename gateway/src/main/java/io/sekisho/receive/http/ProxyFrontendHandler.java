@@ -122,6 +122,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         UploadRequest envelope;
         UploadOutcome outcome;
         Channel upstream;
+        /** The destination's connection may carry the next request once this response is through. */
+        boolean upstreamReusable;
         boolean requestSent;
         boolean responseStarted;
         boolean responseDone;
@@ -634,6 +636,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
      * in the listeners, which run on that loop, as {@code loop.execute} did before.
      */
     private void proxyToServerRequestFromLoop(Exchange x, EventLoop loop, byte[] body) {
+        Channel kept = services.upstream().kept(loop, false, x.host, x.port, new ResponseRelay(this));
+        if (kept != null) {
+            loop.execute(() -> connected(x, kept.newSucceededFuture(), body));
+            return;
+        }
         ChannelFuture connecting;
         try {
             connecting = services.upstream().startHttp(loop, x.host, x.port, new ResponseRelay(this));
@@ -800,6 +807,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             x.responseStarted = true;
             x.status = r.status().code();
             HttpHeaders h = r.headers();
+            // Read before the hop-by-hop headers go: the destination's own word on its connection.
+            x.upstreamReusable = HttpUtil.isKeepAlive(r);
             for (String token : h.getAll(HttpHeaderNames.CONNECTION)) {
                 for (String t : token.split(",")) {
                     h.remove(t.trim());
@@ -815,6 +824,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             }
             boolean framed = HttpUtil.isContentLengthSet(r) || HttpUtil.isTransferEncodingChunked(r)
                     || x.request.method().equals(HttpMethod.HEAD) || x.status == 204 || x.status == 304;
+            x.upstreamReusable &= framed;
             if (!framed || !x.keepAlive) {
                 x.keepAlive = false;
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -830,7 +840,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 closeNow("client write failed");
             } else if (last) {
                 if (x.requestSent) {
-                    up.close();
+                    // The whole request went and the whole response came: the connection is in step.
+                    if (x.upstream == up) {
+                        x.upstream = null;
+                    }
+                    services.upstream().done(up, x.scheme.equals("https"), x.host, x.port, x.upstreamReusable);
                     exchangeDone(x);
                 }
             } else {

@@ -43,20 +43,44 @@ final class Upstream {
     private final Duration timeout;
     private final SslContext tls;
     private final HostResolver resolver;
+    private final KeptUpstreams kept;
 
-    Upstream(Duration timeout, SslContext tls, HostResolver resolver) {
+    /** {@code keepAlive}: how long a connection is kept for the next request to its destination (zero: not at all). */
+    Upstream(Duration timeout, SslContext tls, HostResolver resolver, Duration keepAlive) {
         this.timeout = timeout;
         this.tls = tls;
         this.resolver = resolver;
+        this.kept = new KeptUpstreams(keepAlive);
     }
 
     Duration timeout() {
         return timeout;
     }
 
-    /** An HTTP connection (TLS when {@code https}) whose responses go to {@code relay}; AUTO_READ is off. */
+    /**
+     * An HTTP connection (TLS when {@code https}) whose responses go to {@code relay}; AUTO_READ is
+     * off. A kept one when there is one ({@link #kept}), else a new one.
+     */
     Channel http(EventLoop loop, String host, int port, boolean https, ChannelHandler relay) throws UpstreamException {
-        return connect(loop, host, port, https, httpPipeline(relay));
+        Channel ch = kept(loop, https, host, port, relay);
+        return ch != null ? ch : connect(loop, host, port, https, httpPipeline(relay));
+    }
+
+    /** A connection kept from an earlier request to the destination, now relaying to {@code relay}, or null. */
+    Channel kept(EventLoop loop, boolean https, String host, int port, ChannelHandler relay) {
+        return kept.take(loop, https, host, port, relay);
+    }
+
+    /**
+     * On {@code ch}'s event loop, once its response was relayed in full: keeps it for the next
+     * request to the same destination when {@code reusable}, else closes it.
+     */
+    void done(Channel ch, boolean https, String host, int port, boolean reusable) {
+        if (reusable) {
+            kept.park(ch, https, host, port);
+        } else {
+            ch.close();
+        }
     }
 
     /**
