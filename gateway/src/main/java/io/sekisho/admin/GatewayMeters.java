@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code smtp.inMemoryTotal} (with smtp only);</li>
  *   <li>{@value #UPLOAD_MEMORY}: the same for request bodies, out of {@code http.inMemoryTotal}
  *       (with http.listen or icap);</li>
+ *   <li>{@value #KEPT_UPSTREAMS}: connections to destinations kept open for a next request
+ *       ({@code http.upstreamKeepAlive}; with http.listen);</li>
  *   <li>and the JVM's and the process's: memory, GC, threads, classes, CPU, uptime, open files.</li>
  * </ul>
  */
@@ -49,6 +51,7 @@ public final class GatewayMeters implements GatewayMetrics, AutoCloseable {
     static final String CATALOGUE_DOCUMENTS = "sekisho.catalogue.documents";
     static final String MAIL_MEMORY = "sekisho.smtp.memory";
     static final String UPLOAD_MEMORY = "sekisho.http.memory";
+    static final String KEPT_UPSTREAMS = "sekisho.http.upstream.kept";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -94,6 +97,11 @@ public final class GatewayMeters implements GatewayMetrics, AutoCloseable {
         if (gateway.uploadMemoryInUse() >= 0) {
             Gauge.builder(UPLOAD_MEMORY, gateway, Gateway::uploadMemoryInUse).strongReference(true).baseUnit("bytes")
                     .description("Bytes request bodies being received and inspected hold in memory (of http.inMemoryTotal)")
+                    .register(registry);
+        }
+        if (gateway.keptUpstreamConnections() >= 0) {
+            Gauge.builder(KEPT_UPSTREAMS, gateway, Gateway::keptUpstreamConnections).strongReference(true)
+                    .description("Connections to destinations kept open for a next request (http.upstreamKeepAlive)")
                     .register(registry);
         }
         Gauge.builder(CATALOGUE_DOCUMENTS, gateway, GatewayMeters::documents).strongReference(true)

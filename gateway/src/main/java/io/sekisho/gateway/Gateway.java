@@ -298,6 +298,11 @@ public final class Gateway implements AutoCloseable {
         return http == null && icap == null ? -1 : uploadMemory.used();
     }
 
+    /** Connections to destinations the proxy keeps open for a next request now; -1 without http.listen. */
+    public int keptUpstreamConnections() {
+        return http == null ? -1 : http.keptConnections();
+    }
+
     /**
      * Stops listening, lets messages in hand finish (smtp.shutdownTimeout), then closes every stage.
      * The listeners were opened last, so they close first.

@@ -159,6 +159,8 @@ class HttpGatewayIntegrationTest {
         try (SpoolWatch spool = new SpoolWatch(g.config().http().spoolDir())) {
             HttpTools.Result allowed = HttpTools.curl(proxy(g), "-F", "file=@" + clean + ";type=text/plain",
                     "http://" + EXTERNAL + ":" + origin.port() + "/upload");
+            // The allowed upload's connection to the origin is kept for http.upstreamKeepAlive (2 s), then closed.
+            assertThat(keptWithin(g, 1)).isTrue();
             HttpTools.Result blocked = HttpTools.curl(proxy(g), "-F", "file=@" + secret + ";type=text/plain",
                     "http://" + EXTERNAL + ":" + origin.port() + "/upload");
 
@@ -171,6 +173,7 @@ class HttpGatewayIntegrationTest {
         assertThat(g.uploadMemoryInUse()).as("the bodies' memory given back once answered").isZero();
         assertThat(decisions(config)).singleElement().satisfies(rec ->
                 assertThat(rec.path("matches").get(0).path("documentId").asText()).isEqualTo("LCD-ALN-0032-alignment-layer"));
+        assertThat(keptWithin(g, 0)).isTrue();
     }
 
     @Test
@@ -183,6 +186,15 @@ class HttpGatewayIntegrationTest {
     void anUploadGoesToTheSpoolWhenTheBodiesTogetherHoldAllTheMemoryTheyMay() throws Exception {
         // Under http.inMemoryBytes (130 KB), but past what all bodies may hold together.
         assertSpooledInspectedAndGone(fixture.uploadConfig("total", "  inMemoryTotal: 64KiB\n"), 2_000);
+    }
+
+    /** Whether the proxy keeps {@code n} connections to destinations within 10 s (polled). */
+    private static boolean keptWithin(Gateway g, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (g.keptUpstreamConnections() != n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return g.keptUpstreamConnections() == n;
     }
 
     /** A secret body of {@code lines} lines is refused and a clean one forwarded, both through spool files gone after. */

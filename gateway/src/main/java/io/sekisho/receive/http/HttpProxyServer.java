@@ -17,9 +17,11 @@ public final class HttpProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyServer.class);
 
     private final UploadListener listener;
+    private final Upstream upstream;
 
-    private HttpProxyServer(UploadListener listener) {
+    private HttpProxyServer(UploadListener listener, Upstream upstream) {
         this.listener = listener;
+        this.upstream = upstream;
     }
 
     /**
@@ -65,7 +67,7 @@ public final class HttpProxyServer implements AutoCloseable {
         ProxyServices services = new ProxyServices(config, processor, pool, users, upstream, interception);
         // Reading is driven by the pipeline (AUTO_READ off): a body is read only as fast as it is spooled.
         HttpProxyServer server = new HttpProxyServer(UploadListener.bind("http.listen", config.listen(), pool, false,
-                connections -> new HttpProxyInitializer(services, connections)));
+                connections -> new HttpProxyInitializer(services, connections)), upstream);
         log.info("HTTP proxy listening on {}", server.address());
         return server;
     }
@@ -73,6 +75,11 @@ public final class HttpProxyServer implements AutoCloseable {
     /** The address actually bound. */
     public InetSocketAddress address() {
         return listener.address();
+    }
+
+    /** Connections to destinations kept open for a next request now (http.upstreamKeepAlive). */
+    public int keptConnections() {
+        return upstream.keptConnections();
     }
 
     /** HTTP requests waiting for an inspection thread now. */

@@ -66,6 +66,11 @@ final class Upstream {
         return ch != null ? ch : connect(loop, host, port, https, httpPipeline(relay));
     }
 
+    /** Connections kept for a next request now. */
+    int keptConnections() {
+        return kept.kept();
+    }
+
     /** A connection kept from an earlier request to the destination, now relaying to {@code relay}, or null. */
     Channel kept(EventLoop loop, boolean https, String host, int port, ChannelHandler relay) {
         return kept.take(loop, https, host, port, relay);

@@ -35,6 +35,7 @@ class KeptUpstreamsTest {
     Path tmp;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final MarkerProcessor processor = new MarkerProcessor();
+    private HttpProxyServer proxy;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -136,9 +137,9 @@ class KeptUpstreamsTest {
 
     private String proxyPort(Duration keepAlive) throws IOException {
         HttpConfig c = HttpProxyCurlTest.config(tmp, 1 << 20, 2, 10, null, null).withUpstreamKeepAlive(keepAlive);
-        HttpProxyServer s = HttpProxyServer.start(c, processor);
-        open.add(s);
-        return String.valueOf(s.address().getPort());
+        proxy = HttpProxyServer.start(c, processor);
+        open.add(proxy);
+        return String.valueOf(proxy.address().getPort());
     }
 
     private CountingOrigin origin(Manner manner) throws IOException {
@@ -188,6 +189,12 @@ class KeptUpstreamsTest {
                 "HTTP/1.1 200 OK | got 5 bytes\n");
         assertThat(origin.bodies).containsExactly("first upload", "second, longer upload", "third");
         assertThat(origin.connections.get()).isEqualTo(1);
+        // Kept once the last response is written (the client may read it a moment before), after the client left.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (proxy.keptConnections() != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(proxy.keptConnections()).isEqualTo(1);
     }
 
     @Test
@@ -237,6 +244,7 @@ class KeptUpstreamsTest {
         assertThat(uploads(port, origin.port(), Duration.ZERO, "a")).hasSize(1);
         // Closed by the proxy about 300 ms after the response (bounded wait; the client is gone too).
         assertThat(origin.closedByPeer.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(proxy.keptConnections()).isZero();
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
         // Once it is closed, the next upload opens a new one.
         assertThat(uploads(port, origin.port(), Duration.ZERO, "b")).containsExactly("HTTP/1.1 200 OK | got 1 bytes\n");
