@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A small SMTP client for the next hop: EHLO (HELO if refused), MAIL FROM with SIZE, BODY and
  * SMTPUTF8 as the client asked and the next hop offers, RCPT TO for every recipient, DATA with
- * dot-stuffing, QUIT.
+ * dot-stuffing, QUIT. MAIL, RCPT and DATA are pipelined when the next hop offers PIPELINING.
  *
  * <p>A plain blocking socket, on the inspection thread that already owns the message: that thread
  * has nothing else to do until the next hop answers (no queue of our own, the client waits for our
@@ -175,9 +175,25 @@ public final class SmtpRelayClient implements NextHop {
             if (envelope.smtpUtf8()) {
                 mail.append(" SMTPUTF8");
             }
+            // With PIPELINING (RFC 2920), MAIL, every RCPT and DATA go in one write and their replies
+            // are read in order: one round trip to the next hop instead of two plus one per recipient.
+            // Only a 354 to DATA lets the message go; any refusal in the group closes the connection,
+            // which also abandons a DATA the next hop may have accepted for the other recipients.
+            boolean pipelining = offered.contains("PIPELINING");
             Reply r;
             try {
-                r = command(c.out, c.in, mail.toString());
+                if (pipelining) {
+                    StringBuilder group = new StringBuilder(mail).append("\r\n");
+                    for (String rcpt : envelope.recipients()) {
+                        group.append("RCPT TO:<").append(rcpt).append(">\r\n");
+                    }
+                    group.append("DATA\r\n");
+                    c.out.write(group.toString().getBytes(StandardCharsets.UTF_8));
+                    c.out.flush();
+                    r = read(c.in);
+                } else {
+                    r = command(c.out, c.in, mail.toString());
+                }
             } catch (SocketTimeoutException e) {
                 throw e;
             } catch (IOException e) {
@@ -191,25 +207,25 @@ public final class SmtpRelayClient implements NextHop {
                 return null;
             }
             if (r.code / 100 != 2) {
-                keep = r.code != 421;
+                keep = !pipelining && r.code != 421;
                 return failed(stage, r);
             }
 
             stage = "RCPT";
             Reply worst = null;
             for (String rcpt : envelope.recipients()) {
-                r = command(c.out, c.in, "RCPT TO:<" + rcpt + ">");
+                r = pipelining ? read(c.in) : command(c.out, c.in, "RCPT TO:<" + rcpt + ">");
                 if (r.code / 100 != 2 && (worst == null || (r.code >= 500 && worst.code < 500))) {
                     worst = r;
                 }
             }
             if (worst != null) {
-                keep = worst.code != 421 && command(c.out, c.in, "RSET").code / 100 == 2;
+                keep = !pipelining && worst.code != 421 && command(c.out, c.in, "RSET").code / 100 == 2;
                 return failed(stage, worst);
             }
 
             stage = "DATA";
-            r = command(c.out, c.in, "DATA");
+            r = pipelining ? read(c.in) : command(c.out, c.in, "DATA");
             if (r.code != 354) {
                 keep = r.code != 421 && r.code / 100 != 3 && command(c.out, c.in, "RSET").code / 100 == 2;
                 return failed(stage, r.code / 100 == 3 ? new Reply(451, r.lines) : r);

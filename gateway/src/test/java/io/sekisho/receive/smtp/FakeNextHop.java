@@ -30,6 +30,8 @@ final class FakeNextHop implements AutoCloseable {
     /** Connections accepted so far. */
     final AtomicInteger connections = new AtomicInteger();
     volatile Mode mode = Mode.ACCEPT;
+    /** Whether EHLO offers PIPELINING (the relay client then sends MAIL, RCPT and DATA in one go). */
+    volatile boolean pipelining = true;
     private final ServerSocket server;
     private final Thread thread;
 
@@ -71,7 +73,8 @@ final class FakeNextHop implements AutoCloseable {
             }
             String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
             switch (verb) {
-                case "EHLO" -> say(out, "250-fake\r\n250-SIZE 100000000\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 PIPELINING");
+                case "EHLO" -> say(out, "250-fake\r\n250-SIZE 100000000\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
+                        + (pipelining ? "250 PIPELINING" : "250 HELP"));
                 case "MAIL" -> {
                     if (mode == Mode.CLOSE_AT_MAIL) {
                         return;

@@ -219,6 +219,7 @@ class SmtpRelayIntegrationTest {
         FakeNextHop hop = new FakeNextHop();
         open.add(hop);
         hop.mode = FakeNextHop.Mode.REFUSE_ONE_RCPT;
+        hop.pipelining = false;
         SmtpServer server = server(hop.port());
         try (LineClient c = new LineClient(server.address().getPort())) {
             c.startMessage("taro@corp.example.co.jp", "good@example.com", "bad@example.com");
@@ -226,6 +227,29 @@ class SmtpRelayIntegrationTest {
         }
         assertThat(hop.commands).contains("RSET").doesNotContain("DATA");
         assertThat(hop.received).isEmpty();
+    }
+
+    @Test
+    void aRecipientRefusedInAPipelinedGroupAbandonsTheDataTheNextHopAccepted() throws Exception {
+        // MAIL, both RCPTs and DATA leave together; the next hop refuses one recipient and answers
+        // DATA with 354 for the other. The message must not reach that one recipient alone: the
+        // connection is closed without a byte of data, and the next message gets a new one.
+        FakeNextHop hop = new FakeNextHop();
+        open.add(hop);
+        hop.mode = FakeNextHop.Mode.REFUSE_ONE_RCPT;
+        SmtpServer server = server(hop.port());
+        try (LineClient c = new LineClient(server.address().getPort())) {
+            c.startMessage("taro@corp.example.co.jp", "good@example.com", "bad@example.com");
+            c.send(MESSAGE + ".\r\n").expect("550 5.1.1 Next hop refused at RCPT: no such user");
+        }
+        try (LineClient c = new LineClient(server.address().getPort())) {
+            c.startMessage("taro@corp.example.co.jp", "good@example.com");
+            c.send(MESSAGE + ".\r\n").expect("250 ");
+        }
+        assertThat(hop.commands).containsSubsequence("MAIL FROM:<taro@corp.example.co.jp> SIZE=284",
+                "RCPT TO:<good@example.com>", "RCPT TO:<bad@example.com>", "DATA").doesNotContain("RSET");
+        assertThat(hop.received).as("only the second message").hasSize(1);
+        assertThat(hop.connections.get()).isEqualTo(2);
     }
 
     @Test
