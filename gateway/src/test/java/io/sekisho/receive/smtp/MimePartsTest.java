@@ -90,6 +90,23 @@ class MimePartsTest {
     }
 
     @Test
+    void headersAreReadAsMailProgramsReadThem() throws Exception {
+        // RFC 2231 and RFC 2047 file names, parameters in any case and spacing, a Content-Type with a
+        // stray semicolon, and a boundary without quotes: each part found and named.
+        List<TransferPart> parts = split("Subject: names\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: Multipart/Mixed;  BOUNDARY=m ;\r\n\r\n"
+                + "--m\r\nContent-Type: text/plain; charset=UTF-8;\r\n\r\nbody text\r\n"
+                + "--m\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Disposition: attachment; filename*=UTF-8''%E8%A8%88%E7%94%BB.txt\r\n\r\nplan one\r\n"
+                + "--m\r\nContent-Type: application/octet-stream; name=\"=?UTF-8?B?5Zuz6Z2i?=.txt\"\r\n\r\nplan two\r\n"
+                + "--m--\r\n");
+        assertThat(parts).extracting(TransferPart::name).containsExactly("subject.txt", "body-1.txt", "計画.txt", "図面.txt");
+        assertThat(parts.get(1).declaredType()).isEqualTo("text/plain; charset=utf-8");
+        assertThat(utf8(parts.get(2))).isEqualTo("plan one");
+        assertThat(utf8(parts.get(3))).isEqualTo("plan two");
+    }
+
+    @Test
     void base64DocxAttachmentIsDecodedToTheSameBytes() throws Exception {
         Path docx = Formats.docx("Confidential design notes for the turbine blade.", dir);
         byte[] bytes = Files.readAllBytes(docx);
