@@ -85,6 +85,28 @@ class InterceptionCurlTest {
     }
 
     @Test
+    void interceptedUploadsShareOneVerifiedConnectionToTheDestination() throws Exception {
+        // Two uploads through one intercepted tunnel (curl's --next reuses it): the second goes on
+        // the TLS connection the first one left kept, so both reach the origin from one port.
+        TestOrigin origin = origin(pki.server("localhost"));
+        String proxy = proxy(List.of());
+        String url = "https://localhost:" + origin.port() + "/upload";
+        List<String> cmd = new ArrayList<>();
+        for (String body : List.of("first over TLS", "second over TLS")) {
+            if (!cmd.isEmpty()) {
+                cmd.add("--next");
+            }
+            cmd.addAll(List.of("-sS", "--max-time", "30", "--noproxy", "", "-x", proxy, "--cacert", sekishoCa.toString(),
+                    "-w", "\n%{http_code} %{num_connects}\n", "-H", "Content-Type: text/plain", "--data-binary", body, url));
+        }
+        cmd.add(0, HttpTools.curl().toString());
+        HttpTools.Result r = HttpTools.run(cmd);
+        assertThat(r.output()).contains("\n200 1\n").contains("\n200 0\n");
+        assertThat(origin.received).extracting(TestOrigin.Received::text).containsExactly("first over TLS", "second over TLS");
+        assertThat(origin.received.get(1).clientPort()).isEqualTo(origin.received.get(0).clientPort());
+    }
+
+    @Test
     void interceptedBlockGets403AndTheOriginNothing() throws Exception {
         TestOrigin origin = origin(pki.server("localhost"));
         String proxy = proxy(List.of());

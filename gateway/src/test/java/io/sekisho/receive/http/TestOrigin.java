@@ -17,7 +17,8 @@ import java.util.concurrent.ExecutorService;
 
 /** A tiny origin (the JDK's HttpServer, plain or TLS) that records every request it receives. */
 public final class TestOrigin implements AutoCloseable {
-    public record Received(String method, String uri, Map<String, List<String>> headers, byte[] body) {
+    /** @param clientPort the port the request came from: the same for requests on one connection */
+    public record Received(String method, String uri, Map<String, List<String>> headers, byte[] body, int clientPort) {
         public String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -57,7 +58,8 @@ public final class TestOrigin implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
-        received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()), body));
+        received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()), body,
+                ex.getRemoteAddress().getPort()));
         byte[] reply = ("origin got " + ex.getRequestMethod() + " " + ex.getRequestURI() + " with " + body.length + " bytes\n")
                 .getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "text/plain");
