@@ -25,6 +25,7 @@ import io.sekisho.receive.icap.IcapServer;
 import io.sekisho.receive.smtp.SmtpServer;
 import io.sekisho.transfer.Channel;
 import io.sekisho.transfer.MemoryBudget;
+import io.sekisho.transfer.SpoolClaim;
 import io.sekisho.transfer.SpoolFolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +38,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import javax.crypto.SecretKey;
 import javax.net.ssl.SSLSocketFactory;
@@ -70,6 +75,9 @@ public final class Gateway implements AutoCloseable {
      * transfers inspected at once, so that a busy gateway makes no directories at all.
      */
     static final int KEPT_WORK_FOLDERS = 64;
+    /** How the names of the work folders of mail and of uploads begin, in their spool folders. */
+    static final String MAIL_WORK = "parts-";
+    static final String UPLOAD_WORK = "inspect-";
 
     /** The shipped default policy ({@code policies/default.yaml}, copied in at build time). */
 
@@ -169,9 +177,10 @@ public final class Gateway implements AutoCloseable {
             MemoryBudget mailMemory = new MemoryBudget(config.smtp() == null ? 0 : config.smtp().inMemoryTotal());
             MemoryBudget uploadMemory = new MemoryBudget(config.http().inMemoryTotal());
             try {
+                claimSpools(config, opened);
                 if (config.smtp() != null) {
                     // Opened before the listener, so closed after it (the stack closes in reverse).
-                    SpoolFolders smtpFolders = new SpoolFolders(config.smtp().spoolDir(), "parts-", KEPT_WORK_FOLDERS);
+                    SpoolFolders smtpFolders = new SpoolFolders(config.smtp().spoolDir(), MAIL_WORK, KEPT_WORK_FOLDERS);
                     opened.push(smtpFolders);
                     smtp = SmtpServer.start(config.smtp(), new InspectingMessageProcessor(new TransferInspection(
                             extractor, snapshots, policy, audit, evidence, config.smtp().inspectionTimeout(),
@@ -179,7 +188,7 @@ public final class Gateway implements AutoCloseable {
                             config.smtp().inMemoryBytes(), mailMemory));
                     opened.push(smtp);
                 }
-                SpoolFolders httpFolders = new SpoolFolders(config.http().spoolDir(), "inspect-", KEPT_WORK_FOLDERS);
+                SpoolFolders httpFolders = new SpoolFolders(config.http().spoolDir(), UPLOAD_WORK, KEPT_WORK_FOLDERS);
                 opened.push(httpFolders);
                 InspectingUploadProcessor uploads = new InspectingUploadProcessor(new TransferInspection(extractor,
                         snapshots, policy, audit, evidence, config.http().inspectionTimeout(), "http.inspectionTimeout",
@@ -209,6 +218,28 @@ public final class Gateway implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /**
+     * Locks the spool folders of the configured channels for this gateway and clears what an
+     * earlier run left in them (SpoolClaim); one claim when smtp and http share a folder.
+     */
+    private static void claimSpools(SekishoConfig config, Deque<AutoCloseable> opened) {
+        Map<Path, List<String>> prefixes = new LinkedHashMap<>();
+        Map<Path, String> keys = new HashMap<>();
+        if (config.smtp() != null) {
+            Path dir = config.smtp().spoolDir().toAbsolutePath().normalize();
+            prefixes.computeIfAbsent(dir, d -> new ArrayList<>()).addAll(SmtpServer.SPOOLED);
+            prefixes.get(dir).add(MAIL_WORK);
+            keys.putIfAbsent(dir, "smtp.spoolDir");
+        }
+        if (config.http().listen() != null || config.icap() != null) {
+            Path dir = config.http().spoolDir().toAbsolutePath().normalize();
+            prefixes.computeIfAbsent(dir, d -> new ArrayList<>()).addAll(HttpProxyServer.SPOOLED);
+            prefixes.get(dir).add(UPLOAD_WORK);
+            keys.putIfAbsent(dir, "http.spoolDir");
+        }
+        prefixes.forEach((dir, names) -> opened.push(SpoolClaim.claim(dir, keys.get(dir), names)));
     }
 
     /** The address the SMTP listener is bound to (its port is known here when smtp.listen asks for 0), or null without smtp. */

@@ -117,7 +117,7 @@ public final class SpoolFolders implements AutoCloseable {
     }
 
     /** The folder and all in it, as far as it goes. */
-    private static void remove(Path folder) {
+    static void remove(Path folder) {
         try {
             delete(folder, Set.of());
         } catch (IOException ignored) {

@@ -50,6 +50,44 @@ class GatewayTest {
     }
 
     @Test
+    void whatAnEarlierRunLeftInTheSpoolsIsClearedAndASecondGatewayMayNotShareThem() throws Exception {
+        // A killed gateway leaves the transfers it had in hand; none was acknowledged.
+        Path spool = Files.createDirectories(tmp.resolve("spool"));
+        Path httpSpool = Files.createDirectories(tmp.resolve("http-spool"));
+        Files.writeString(spool.resolve("msg-123.eml"), "Subject: never acknowledged\r\n\r\nx\r\n");
+        Files.createDirectories(spool.resolve("parts-456").resolve("named"));
+        Files.writeString(spool.resolve("parts-456").resolve("named").resolve("plan.docx"), "x");
+        Files.writeString(spool.resolve("notes.txt"), "not the gateway's");
+        Files.writeString(httpSpool.resolve("body-789.bin"), "x");
+        Files.createDirectories(httpSpool.resolve("inspect-1"));
+        Files.createDirectories(httpSpool.resolve("upload-2").resolve("named"));
+
+        try (Gateway g = Gateway.start(spooling("audit-1"))) {
+            assertThat(spool).isDirectoryNotContaining(f -> f.getFileName().toString().matches("(msg|parts)-.*"));
+            assertThat(spool.resolve("notes.txt")).as("not the gateway's, left alone").exists();
+            assertThat(httpSpool).isDirectoryNotContaining(f -> f.getFileName().toString().matches("(body|inspect|upload)-.*"));
+
+            // Another gateway on the same spool folders would clear this one's transfers in flight.
+            assertThatThrownBy(() -> Gateway.start(spooling("audit-2"))).isInstanceOf(GatewayException.class)
+                    .hasMessageStartingWith("smtp.spoolDir: " + spool)
+                    .hasMessageContaining("in use by another running gateway");
+            assertThat(g.smtpAddress().getPort()).isPositive();
+        }
+        // Released when the gateway stops (and by the system when its process ends).
+        try (Gateway again = Gateway.start(spooling("audit-2"))) {
+            assertThat(again.smtpAddress().getPort()).isPositive();
+        }
+    }
+
+    private SekishoConfig spooling(String audit) throws Exception {
+        return ConfigLoader.fromYaml(stages()
+                + "smtp: {listen: 127.0.0.1:0, nextHop: 127.0.0.1:1, spoolDir: spool}\n"
+                + "http: {listen: 127.0.0.1:0, spoolDir: http-spool}\n"
+                + "audit: {dir: " + audit + "}\n"
+                + "quarantine: {dir: quarantine, key: " + fixture.quarantineKey + "}\n", tmp);
+    }
+
+    @Test
     void aMissingQuarantineKeyIsAnErrorThatNamesTheKeyAndHowToMakeOne() throws Exception {
         SekishoConfig config = ConfigLoader.fromYaml(stages()
                 + "smtp: {listen: 127.0.0.1:0, nextHop: 127.0.0.1:1}\n"

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.sekisho.transfer.SpoolClaim;
 import io.sekisho.transfer.SpoolFolders;
 
 /**
@@ -49,14 +50,15 @@ public final class SpoolWatch implements AutoCloseable {
     /**
      * What transfers left in a spool folder: every file, and every folder except the emptied work
      * folders the gateway keeps for the next transfer, each with its empty folder for named parts
-     * ({@link SpoolFolders}).
+     * ({@link SpoolFolders}). The running gateway's lock file ({@link SpoolClaim}) is not a transfer's.
      */
     public static List<Path> leftIn(Path spool) throws IOException {
         if (!Files.exists(spool)) {
             return List.of();
         }
         try (Stream<Path> all = Files.walk(spool)) {
-            return all.filter(p -> !p.equals(spool)).filter(p -> !keptEmpty(spool.relativize(p), p)).toList();
+            return all.filter(p -> !p.equals(spool)).filter(p -> !keptEmpty(spool.relativize(p), p))
+                    .filter(p -> !p.equals(spool.resolve(SpoolClaim.LOCK_FILE))).toList();
         }
     }
 

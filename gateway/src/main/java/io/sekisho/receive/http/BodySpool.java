@@ -17,6 +17,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * it took, and the caller keeps the rest for streaming once the request is allowed.
  */
 public final class BodySpool implements AutoCloseable {
+    /** The start of a spooled body's file name; what an earlier run left is removed at start ({@code SpoolClaim}). */
+    public static final String PREFIX = "body-";
+
     private final ContentSink sink;
     private final long max;
     private boolean truncated;
@@ -36,10 +39,10 @@ public final class BodySpool implements AutoCloseable {
     private static Path spoolFile(Path dir) throws IOException {
         Files.createDirectories(dir);
         try {
-            return Files.createTempFile(dir, "body-", ".bin",
+            return Files.createTempFile(dir, PREFIX, ".bin",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-            return Files.createTempFile(dir, "body-", ".bin");
+            return Files.createTempFile(dir, PREFIX, ".bin");
         }
     }
 

@@ -5,6 +5,7 @@ import io.sekisho.config.HttpConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -14,6 +15,9 @@ import java.net.InetSocketAddress;
  * intercepted with the CA in http.tls.ca or passed through and reported.
  */
 public final class HttpProxyServer implements AutoCloseable {
+    /** How the names of what the proxy and the ICAP service spool in http.spoolDir begin. */
+    public static final List<String> SPOOLED = List.of(BodySpool.PREFIX, UploadParts.PREFIX);
+
     private static final Logger log = LoggerFactory.getLogger(HttpProxyServer.class);
 
     private final UploadListener listener;

@@ -42,6 +42,9 @@ import java.util.zip.InflaterInputStream;
  * {@link #close} deletes.
  */
 public final class UploadParts implements AutoCloseable {
+    /** The start of a work folder's name; what an earlier run left is removed at start ({@code SpoolClaim}). */
+    public static final String PREFIX = "upload-";
+
 
     /** Compiled once: String.replaceFirst compiles its pattern on every call, once per upload here. */
     private static final Pattern SCHEME_AND_AUTHORITY = Pattern.compile("^[a-zA-Z]+://[^/]*");
@@ -64,7 +67,7 @@ public final class UploadParts implements AutoCloseable {
      *                    share is given back by {@link #close})
      */
     public UploadParts(Path dir, long max, long memoryBytes, MemoryBudget memory) {
-        this.work = new WorkFolder(new SpoolFolders(dir, "upload-", 0), memoryBytes, memory);
+        this.work = new WorkFolder(new SpoolFolders(dir, PREFIX, 0), memoryBytes, memory);
         this.max = max;
     }
 

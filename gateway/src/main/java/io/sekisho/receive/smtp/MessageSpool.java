@@ -19,6 +19,9 @@ import java.nio.file.Path;
  * microseconds. The slow work (inspection, the relay) runs on the inspection executor.
  */
 final class MessageSpool {
+    /** The start of a spooled message's file name; what an earlier run left is removed at start ({@code SpoolClaim}). */
+    static final String PREFIX = "msg-";
+
     private final ContentSink sink;
 
     /**
@@ -27,7 +30,7 @@ final class MessageSpool {
      * @param memory      what all messages may hold in memory together
      */
     MessageSpool(Path dir, long memoryBytes, MemoryBudget memory) {
-        this.sink = new ContentSink(memoryBytes, memory, () -> Files.createTempFile(dir, "msg-", ".eml"));
+        this.sink = new ContentSink(memoryBytes, memory, () -> Files.createTempFile(dir, PREFIX, ".eml"));
     }
 
     /** Takes all of {@code data}; an exception means the spool file could not be made or written. */

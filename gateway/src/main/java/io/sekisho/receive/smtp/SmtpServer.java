@@ -16,6 +16,7 @@ import io.sekisho.config.SmtpConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -29,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * sessions with a message in hand finish it (up to smtp.shutdownTimeout) and then get 421.
  */
 public final class SmtpServer implements AutoCloseable {
+    /** How the names of what the server spools in smtp.spoolDir begin. */
+    public static final List<String> SPOOLED = List.of(MessageSpool.PREFIX);
+
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
 
     private final SmtpConfig config;
