@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,6 +55,8 @@ final class MagicRules {
     private static final int INDEXED_VALUES = 4;
 
     private final Rule[] rules;
+    /** Each rule's place in the registry's list of magics (Tika's order). */
+    private final Map<Rule, Integer> places = new IdentityHashMap<>();
     private final List<Leaf> leaves;
     private final boolean[] indexed;
     private final int indexReach;
@@ -81,6 +85,9 @@ final class MagicRules {
             }
         }
         this.indexReach = reach;
+        for (int i = 0; i < rules.length; i++) {
+            places.put(rules[i], i);
+        }
 
         TreeMap<Integer, List<List<Rule>>> byOffset = new TreeMap<>();
         List<Rule> rest = new ArrayList<>();
@@ -164,6 +171,40 @@ final class MagicRules {
             }
         }
         return false;
+    }
+
+    /**
+     * The places, ascending, of the rules that match the first {@code length} bytes of
+     * {@code data} in the registry's list of magics: the magics for which tika-core's
+     * {@code Magic.eval} is true on these bytes, in the order {@code MimeTypes} tries them.
+     */
+    int[] matching(byte[] data, int length) {
+        if (length < 0 || length > data.length) {
+            throw new IllegalArgumentException("length " + length + " outside 0.." + data.length);
+        }
+        Prefix prefix = new Prefix(data, length);
+        int[] found = new int[8];
+        int n = 0;
+        for (int k = 0; k < keyOffsets.length; k++) {
+            Rule[] candidates = keyed[k][prefix.at(keyOffsets[k]) & 0xff];
+            if (candidates != null) {
+                for (Rule rule : candidates) {
+                    if (rule.matches(prefix)) {
+                        found = n == found.length ? Arrays.copyOf(found, n * 2) : found;
+                        found[n++] = places.get(rule);
+                    }
+                }
+            }
+        }
+        for (Rule rule : unkeyed) {
+            if (rule.matches(prefix)) {
+                found = n == found.length ? Arrays.copyOf(found, n * 2) : found;
+                found[n++] = places.get(rule);
+            }
+        }
+        int[] places = Arrays.copyOf(found, n);
+        Arrays.sort(places);
+        return places;
     }
 
     /** The number of magic rules (Tika's {@code <magic>} elements). */

@@ -33,6 +33,9 @@ public final class TikaExtractor implements Extractor {
     /** Separates the levels of an embedded part's path: {@code mail.eml!/report.zip!/a.docx}. */
     public static final String PATH_SEPARATOR = "!/";
 
+    /** Tika's default detection, its magic rules looked up by byte (IndexedMagicDetector); built once, thread-safe. */
+    private static final org.apache.tika.detect.Detector DETECTOR = IndexedMagicDetector.defaultDetector();
+
     private final ExtractionLimits limits;
     private final Parser parser;
 
@@ -43,7 +46,7 @@ public final class TikaExtractor implements Extractor {
     public TikaExtractor(ExtractionLimits limits) {
         this.limits = limits;
         this.parser = new RecursiveParserWrapper(
-                new NestingLimitParser(new AutoDetectParser(), limits.maxNestingDepth()));
+                new NestingLimitParser(new AutoDetectParser(DETECTOR), limits.maxNestingDepth()));
     }
 
     public ExtractionLimits limits() {

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PlainTextDetectionTest {
 
     /** Names that keep text as text, make it another type, or are not usable as a name at all. */
-    private static final List<String> NAMES = Arrays.asList("body.txt", "page.html", "data.csv", "mail.eml", null, "",
+    static final List<String> NAMES = Arrays.asList("body.txt", "page.html", "data.csv", "mail.eml", null, "",
             "README", "Odd Name.TXT", "notes.xml", "archive.tar.gz", "%zz.txt", "http://example.com/run.php",
             "https://example.com/dir/", "file:///tmp/a%20b.txt", "report.pdf", "subject.txt", "upload");
 
@@ -254,7 +254,7 @@ class PlainTextDetectionTest {
     }
 
     /** Data in which the match is satisfied at each end and the middle of its range, and near misses. */
-    private static List<byte[]> planted(MagicRules.Leaf leaf, Random random) {
+    static List<byte[]> planted(MagicRules.Leaf leaf, Random random) {
         List<byte[]> planted = new ArrayList<>();
         int[] starts = leaf.end == leaf.begin ? new int[] {leaf.begin}
                 : new int[] {leaf.begin, leaf.end, leaf.begin + random.nextInt(leaf.end - leaf.begin + 1)};
@@ -310,7 +310,7 @@ class PlainTextDetectionTest {
     }
 
     /** Bytes the pattern accepts, chosen at random among the values its mask and case allow. */
-    private static byte[] sample(MagicRules.Bytes leaf, Random random) {
+    static byte[] sample(MagicRules.Bytes leaf, Random random) {
         byte[] pattern = leaf.pattern();
         byte[] sample = new byte[pattern.length];
         for (int j = 0; j < pattern.length; j++) {
@@ -395,7 +395,7 @@ class PlainTextDetectionTest {
         }
     }
 
-    private static String describe(String name, byte[] data) {
+    static String describe(String name, byte[] data) {
         String head = new String(data, 0, Math.min(data.length, 48), StandardCharsets.ISO_8859_1)
                 .replaceAll("[^\\x20-\\x7e]", ".");
         return "name " + name + ", " + data.length + " bytes \"" + head + "\"";
