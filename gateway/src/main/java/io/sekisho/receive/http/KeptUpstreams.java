@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,8 +73,12 @@ final class KeptUpstreams {
             }
             k.expiry.cancel(false);
             if (k.channel.isActive() && System.nanoTime() - k.since < keepNanos) {
-                k.channel.pipeline().replace(k, Upstream.RELAY, relay);
-                return k.channel;
+                try {
+                    k.channel.pipeline().replace(k, Upstream.RELAY, relay);
+                    return k.channel;
+                } catch (NoSuchElementException e) {
+                    // Closed on its loop a moment ago, its handlers already gone: the next one.
+                }
             }
             k.channel.close();
         }

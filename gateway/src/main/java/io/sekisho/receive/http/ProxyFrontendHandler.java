@@ -396,6 +396,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             MDC.put(LogFields.CONNECTION_ID, connectionId);
             try {
                 exchangeOffLoop(x, loop, cached ? user : null, auth);
+            } catch (RuntimeException | LinkageError e) {
+                // A fault of ours past the inspection (which answers its own failures): whether the
+                // request went on is not known, so the client sees its connection end, not a hang.
+                log.error("[{}] the exchange failed: {}", connectionId, e.toString(), e);
+                loop.execute(() -> closeNow("internal error"));
             } finally {
                 MDC.remove(LogFields.CONNECTION_ID);
                 MDC.remove(LogFields.INCIDENT_ID);

@@ -78,7 +78,15 @@ public final class MessageDelivery implements AutoCloseable {
         }
         SmtpReply reply;
         if (outcome instanceof SmtpOutcome.Deliver d) {
-            NextHopResult result = nextHop.relay(envelope, d.inspectedHeader(), message);
+            NextHopResult result;
+            try {
+                result = nextHop.relay(envelope, d.inspectedHeader(), message);
+            } catch (RuntimeException e) {
+                // A fault of ours in the relay: the client gets 451 and keeps the message (the next
+                // hop may have it too: a duplicate, never a loss), instead of waiting for no reply.
+                log.error("[{}] relaying {} failed: {}", id, envelope.transferId(), e.toString(), e);
+                result = new NextHopResult(NextHopResult.Kind.DISCONNECTED, "relay", 0, null, e.toString());
+            }
             reply = SmtpReplies.forNextHop(result, envelope);
             log.info("[{}] {} from <{}> to {}: next hop {} at {}: {} {}", id, envelope.transferId(), envelope.mailFrom(),
                     envelope.recipients(), result.kind(), result.stage(), result.code(), result.text());

@@ -90,6 +90,22 @@ class HttpProxyCurlTest {
     }
 
     @Test
+    void aFaultAfterInspectionEndsTheClientsConnectionAtOnce() throws Exception {
+        // A resolver that fails in a way nobody planned for (not UnknownHostException): the client
+        // must see its connection end, not wait for http.idleTimeout (20 s here).
+        HttpProxyServer s = HttpProxyServer.start(config(tmp, 1 << 20, 2, 10, null, null), processor, host -> {
+            throw new IllegalStateException("resolver broken");
+        });
+        open.add(s);
+        long start = System.nanoTime();
+        HttpTools.Result r = HttpTools.curl("http://127.0.0.1:" + s.address().getPort(), "--data", "a=1",
+                "http://upload.example.com/x");
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(52); // curl: empty reply from server
+        assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+        assertThat(processor.seen).hasSize(1);
+    }
+
+    @Test
     void blockedUploadGets403AndTheOriginNeverSeesIt() throws Exception {
         TestOrigin origin = origin();
         Path secret = file("plan.txt", "The plan: " + MarkerProcessor.BLOCK + "\n");

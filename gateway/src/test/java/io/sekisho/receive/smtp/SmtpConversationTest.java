@@ -404,6 +404,25 @@ class SmtpConversationTest {
     }
 
     @Test
+    void aFaultInTheRelayGets451NotSilence() throws Exception {
+        NextHop broken = (envelope, inspectedHeader, message) -> {
+            throw new IllegalStateException("relay broken");
+        };
+        MessageDelivery delivery = new MessageDelivery(MessageProcessor.passThrough(), broken, 1, 0);
+        try {
+            java.util.concurrent.CompletableFuture<SmtpReply> reply = new java.util.concurrent.CompletableFuture<>();
+            assertThat(delivery.submit(envelope(), PartContent.of(Files.createTempFile(spool, "m", ".eml")), reply::complete))
+                    .isTrue();
+            assertThat(reply.get(5, TimeUnit.SECONDS).code()).isEqualTo(451);
+        } finally {
+            delivery.close(java.time.Duration.ofSeconds(5));
+            try (Stream<Path> files = Files.list(spool)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void fullInspectionQueueGets451AtOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
