@@ -143,7 +143,7 @@ public final class ConfigOptions {
             "Where request bodies (http and icap) are kept while inspected; deleted once answered.");
 
     public static final Option<Long> HTTP_IN_MEMORY_BYTES = Option.optional("http.inMemoryBytes",
-            ValueType.size(0, 64L * 1024 * 1024), SmtpConfig.DEFAULT_IN_MEMORY_BYTES, "256KiB",
+            ValueType.size(0, 64L * 1024 * 1024), HttpConfig.DEFAULT_IN_MEMORY_BYTES, "4MiB",
             "A request body (http and icap) up to this size is inspected in memory, larger ones go to "
                     + "http.spoolDir, as do bodies past http.inMemoryTotal; its decoded parts share a second "
                     + "allowance as large. 0: every body on disk.");

@@ -14,6 +14,12 @@ import java.util.Objects;
 public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int inspectionQueue, int inspectionThreads,
                          Duration idleTimeout, Duration upstreamTimeout, Duration inspectionTimeout, Path users,
                          Tls tls, long inMemoryBytes, long inMemoryTotal, Duration upstreamKeepAlive) {
+    /**
+     * {@code http.inMemoryBytes}' default: 4 MiB, as for mail. Large, because
+     * {@code http.inMemoryTotal} bounds what all bodies hold together (docs/adr/0017).
+     */
+    public static final long DEFAULT_IN_MEMORY_BYTES = 4L * 1024 * 1024;
+
     /** {@code http.upstreamKeepAlive}'s default: below the 5 s after which common servers close an idle connection (ADR 0018). */
     public static final Duration DEFAULT_UPSTREAM_KEEP_ALIVE = Duration.ofSeconds(2);
 
@@ -36,7 +42,7 @@ public record HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int 
     public HttpConfig(HostPort listen, long maxBodyBytes, Path spoolDir, int inspectionQueue, int inspectionThreads,
                       Duration idleTimeout, Duration upstreamTimeout, Duration inspectionTimeout, Path users, Tls tls) {
         this(listen, maxBodyBytes, spoolDir, inspectionQueue, inspectionThreads, idleTimeout, upstreamTimeout,
-                inspectionTimeout, users, tls, SmtpConfig.DEFAULT_IN_MEMORY_BYTES, SmtpConfig.defaultInMemoryTotal());
+                inspectionTimeout, users, tls, DEFAULT_IN_MEMORY_BYTES, SmtpConfig.defaultInMemoryTotal());
     }
 
     /**

@@ -20,9 +20,6 @@ public record SmtpConfig(HostPort listen, HostPort nextHop, List<Cidr> allowedCl
     /** The default of {@code smtp.inspectionTimeout}. */
     public static final Duration DEFAULT_INSPECTION_TIMEOUT = Duration.ofMinutes(2);
 
-    /** The default of {@code http.inMemoryBytes}: 256 KiB. */
-    public static final long DEFAULT_IN_MEMORY_BYTES = 256 * 1024;
-
     /**
      * The default of {@code smtp.inMemoryBytes}: 4 MiB, mail with an ordinary attachment. Large,
      * because {@code smtp.inMemoryTotal} bounds what all messages hold together.

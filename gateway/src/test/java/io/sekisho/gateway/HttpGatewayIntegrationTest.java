@@ -178,8 +178,8 @@ class HttpGatewayIntegrationTest {
 
     @Test
     void anUploadPastHttpInMemoryBytesGoesToTheSpoolIsStillInspectedAndLeavesNothing() throws Exception {
-        // Past the default 256 KiB (330 KB): the body moves to a spool file while it is received.
-        assertSpooledInspectedAndGone(fixture.uploadConfig("spilled", ""), 5_000);
+        // Past http.inMemoryBytes (330 KB against 256 KiB): the body moves to a spool file while it is received.
+        assertSpooledInspectedAndGone(fixture.uploadConfig("spilled", "  inMemoryBytes: 256KiB\n"), 5_000);
     }
 
     @Test
