@@ -641,11 +641,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
      * in the listeners, which run on that loop, as {@code loop.execute} did before.
      */
     private void proxyToServerRequestFromLoop(Exchange x, EventLoop loop, byte[] body) {
-        Channel kept = services.upstream().kept(loop, false, x.host, x.port, new ResponseRelay(this));
-        if (kept != null) {
-            loop.execute(() -> connected(x, kept.newSucceededFuture(), body));
-            return;
-        }
         ChannelFuture connecting;
         try {
             connecting = services.upstream().startHttp(loop, x.host, x.port, new ResponseRelay(this));

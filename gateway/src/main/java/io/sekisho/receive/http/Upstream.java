@@ -59,21 +59,16 @@ final class Upstream {
 
     /**
      * An HTTP connection (TLS when {@code https}) whose responses go to {@code relay}; AUTO_READ is
-     * off. A kept one when there is one ({@link #kept}), else a new one.
+     * off. A kept one ({@link KeptUpstreams}) when there is one, else a new one.
      */
     Channel http(EventLoop loop, String host, int port, boolean https, ChannelHandler relay) throws UpstreamException {
-        Channel ch = kept(loop, https, host, port, relay);
+        Channel ch = kept.take(loop, https, host, port, relay);
         return ch != null ? ch : connect(loop, host, port, https, httpPipeline(relay));
     }
 
     /** Connections kept for a next request now. */
     int keptConnections() {
         return kept.kept();
-    }
-
-    /** A connection kept from an earlier request to the destination, now relaying to {@code relay}, or null. */
-    Channel kept(EventLoop loop, boolean https, String host, int port, ChannelHandler relay) {
-        return kept.take(loop, https, host, port, relay);
     }
 
     /**
@@ -89,14 +84,16 @@ final class Upstream {
     }
 
     /**
-     * A plain HTTP connection as {@link #http} makes it, without waiting for the connect: the
-     * returned future completes on {@code loop} (its listeners run there), after at most
-     * CONNECT_TIMEOUT_MILLIS; a failure's cause becomes an exception through {@link #connectFailure}.
+     * A plain HTTP connection as {@link #http} gives it, without waiting for the connect: the
+     * returned future completes on {@code loop} (its listeners run there), at once for a kept
+     * connection, else after at most CONNECT_TIMEOUT_MILLIS; a failure's cause becomes an exception
+     * through {@link #connectFailure}.
      *
      * @throws UpstreamException when the name does not resolve
      */
     ChannelFuture startHttp(EventLoop loop, String host, int port, ChannelHandler relay) throws UpstreamException {
-        return start(loop, host, port, false, httpPipeline(relay));
+        Channel ch = kept.take(loop, false, host, port, relay);
+        return ch != null ? ch.newSucceededFuture() : start(loop, host, port, false, httpPipeline(relay));
     }
 
     private Assembly httpPipeline(ChannelHandler relay) {
