@@ -202,9 +202,9 @@ final class MagicRules {
                 found[n++] = places.get(rule);
             }
         }
-        int[] places = Arrays.copyOf(found, n);
-        Arrays.sort(places);
-        return places;
+        int[] matched = Arrays.copyOf(found, n);
+        Arrays.sort(matched);
+        return matched;
     }
 
     /** The number of magic rules (Tika's {@code <magic>} elements). */

@@ -80,7 +80,6 @@ public final class Gateway implements AutoCloseable {
     static final String UPLOAD_WORK = "inspect-";
 
     /** The shipped default policy ({@code policies/default.yaml}, copied in at build time). */
-
     static final String DEFAULT_POLICY = "/io/sekisho/gateway/default.yaml";
 
     private final SekishoConfig config;
@@ -229,14 +228,16 @@ public final class Gateway implements AutoCloseable {
         Map<Path, String> keys = new HashMap<>();
         if (config.smtp() != null) {
             Path dir = config.smtp().spoolDir().toAbsolutePath().normalize();
-            prefixes.computeIfAbsent(dir, d -> new ArrayList<>()).addAll(SmtpServer.SPOOLED);
-            prefixes.get(dir).add(MAIL_WORK);
+            List<String> names = prefixes.computeIfAbsent(dir, d -> new ArrayList<>());
+            names.addAll(SmtpServer.SPOOLED);
+            names.add(MAIL_WORK);
             keys.putIfAbsent(dir, "smtp.spoolDir");
         }
         if (config.http().listen() != null || config.icap() != null) {
             Path dir = config.http().spoolDir().toAbsolutePath().normalize();
-            prefixes.computeIfAbsent(dir, d -> new ArrayList<>()).addAll(HttpProxyServer.SPOOLED);
-            prefixes.get(dir).add(UPLOAD_WORK);
+            List<String> names = prefixes.computeIfAbsent(dir, d -> new ArrayList<>());
+            names.addAll(HttpProxyServer.SPOOLED);
+            names.add(UPLOAD_WORK);
             keys.putIfAbsent(dir, "http.spoolDir");
         }
         prefixes.forEach((dir, names) -> opened.push(SpoolClaim.claim(dir, keys.get(dir), names)));

@@ -23,7 +23,8 @@ import java.util.Set;
  *
  * <p>Every folder is made with its {@value #NAMED} folder inside, where parts get their senders'
  * names for the extraction workers; emptying keeps that one. A gateway killed while transfers were
- * in flight leaves their folders behind, as before: each one's name starts with the prefix.
+ * in flight leaves their folders behind; each one's name starts with the prefix, by which
+ * {@link SpoolClaim} removes them when the gateway starts again.
  */
 public final class SpoolFolders implements AutoCloseable {
     /** The folder inside each work folder for files under their senders' names. */

@@ -12,8 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * One request body exactly as received (after de-chunking, before Content-Encoding is undone), up
- * to http.maxBodyBytes: in memory up to http.inMemoryBytes while http.inMemoryTotal has room, else in a file of the spool
- * (docs/adr/0013). What does not fit http.maxBodyBytes is not kept: {@link #append} says how much
+ * to http.maxBodyBytes: in memory up to http.inMemoryBytes while http.inMemoryTotal has room, else
+ * in a file of the spool (docs/adr/0013). What does not fit http.maxBodyBytes is not kept: {@link #append} says how much
  * it took, and the caller keeps the rest for streaming once the request is allowed.
  */
 public final class BodySpool implements AutoCloseable {

@@ -5,9 +5,9 @@ import io.sekisho.config.HttpConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * The HTTP(S) forward proxy listener (http.listen). Requests with a body are inspected through an

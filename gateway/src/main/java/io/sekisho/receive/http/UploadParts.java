@@ -45,7 +45,6 @@ public final class UploadParts implements AutoCloseable {
     /** The start of a work folder's name; what an earlier run left is removed at start ({@code SpoolClaim}). */
     public static final String PREFIX = "upload-";
 
-
     /** Compiled once: String.replaceFirst compiles its pattern on every call, once per upload here. */
     private static final Pattern SCHEME_AND_AUTHORITY = Pattern.compile("^[a-zA-Z]+://[^/]*");
 

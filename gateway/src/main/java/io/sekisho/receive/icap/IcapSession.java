@@ -74,7 +74,8 @@ final class IcapSession extends ChannelInboundHandlerAdapter {
                 httpHead = null;
                 closeSpool();
                 if (h.method().equals("REQMOD") && h.hasBody()) {
-                    spool = new BodySpool(limits.spoolDir(), limits.maxBodyBytes(), limits.inMemoryBytes(), processor.memory());
+                    spool = new BodySpool(limits.spoolDir(), limits.maxBodyBytes(), limits.inMemoryBytes(),
+                            processor.memory());
                 }
             } else if (msg instanceof IcapMessage.HttpHead hh) {
                 httpHead = hh.bytes();
