@@ -152,8 +152,12 @@ wait_for_empty_queue() {
 # ---------------------------------------------------------------- measurements
 now() { date +%s.%N; }
 RESULTS=$WORK/results.tsv
-printf 'target\tmessage\ttool\tmessages\terrors\tseconds\tmsgs_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\trelayed_per_s\tload1\n' >"$RESULTS"
+printf 'target\tmessage\ttool\tmessages\terrors\tseconds\tmsgs_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\trelayed_per_s\tload1\tcpu_ms_per_msg\n' >"$RESULTS"
 load1() { cut -d' ' -f1 /proc/loadavg; }
+# The whole machine's busy CPU time in ms (user, nice, system, irq, softirq, steal from /proc/stat):
+# the smtp-source rows record it per message, so that every program the message passes through
+# (smtp-source, the target, smtp-sink, the kernel between them) is counted, whatever its processes.
+busy_ms() { awk '/^cpu / { printf "%d", ($2 + $3 + $4 + $7 + $8 + $9) * 1000 / '"$(getconf CLK_TCK)"' }' /proc/stat; }
 
 # per client: measured messages and warm-up messages, by size
 count() { local n=$(($1 * SCALE)); ((QUICK == 1)) && n=$(((n + 9) / 10)); echo "$n"; }
@@ -171,7 +175,8 @@ run_one() { # target port message
     smtp-source -s "$CLIENTS" -m "$((warm * CLIENTS))" -d -F "$file" -M mx.corp.example.co.jp \
         -f bench@corp.example.co.jp -t partner@example.com 127.0.0.1:"$port" >/dev/null 2>&1 || true
     [[ $target == postfix ]] && wait_for_empty_queue
-    local t0 t1 t2 rc=0
+    local t0 t1 t2 c0 c1 rc=0
+    c0=$(busy_ms)
     t0=$(now)
     smtp-source -s "$CLIENTS" -m "$total" -d -F "$file" -M mx.corp.example.co.jp \
         -f bench@corp.example.co.jp -t partner@example.com 127.0.0.1:"$port" >"$WORK/smtp-source.out" 2>&1 || rc=$?
@@ -182,10 +187,12 @@ run_one() { # target port message
         t2=$(now)
         relayed=$(awk -v n="$total" -v a="$t0" -v b="$t2" 'BEGIN { printf "%.1f", n / (b - a) }')
     fi
+    c1=$(busy_ms)  # for Postfix after its queue drained: its delivery is part of the cost
     local errors=0
     if ((rc != 0)); then errors=$(grep -c . "$WORK/smtp-source.out" || true); sed 's/^/  smtp-source: /' "$WORK/smtp-source.out" | head -3 >&2; fi
     awk -v t="$target" -v m="$msg" -v n="$total" -v e="$errors" -v a="$t0" -v b="$t1" -v r="$relayed" \
-        -v l="$(load1)" 'BEGIN { printf "%s\t%s\tsmtp-source\t%d\t%d\t%.2f\t%.1f\t\t\t\t\t%s\t%s\n", t, m, n, e, b - a, n / (b - a), r, l }' >>"$RESULTS"
+        -v l="$(load1)" -v c="$((c1 - c0))" \
+        'BEGIN { printf "%s\t%s\tsmtp-source\t%d\t%d\t%.2f\t%.1f\t\t\t\t\t%s\t%s\t%.3f\n", t, m, n, e, b - a, n / (b - a), r, l, c / n }' >>"$RESULTS"
 
     # 2. SmtpLoad: the same, with per-message latency (MAIL FROM to the reply to "."), CLIENTS
     #    sessions; 3. SmtpLoad with one session: latency without queueing (the "added latency").
@@ -209,7 +216,7 @@ run_one() { # target port message
         fi
         echo "$line" | awk -v t="$target" -v m="$msg" -v r="$relayed" -v c="$clients" -v l="$(load1)" '{
             for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-            printf "%s\t%s\tSmtpLoad c=%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t, m, c, v["messages"], v["errors"],
+            printf "%s\t%s\tSmtpLoad c=%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", t, m, c, v["messages"], v["errors"],
                 v["seconds"], v["msgs_per_s"], v["p50_ms"], v["p90_ms"], v["p99_ms"], v["max_ms"], r, l }' >>"$RESULTS"
     done
     tail -n 3 "$RESULTS" | sed 's/^/  /' >&2
