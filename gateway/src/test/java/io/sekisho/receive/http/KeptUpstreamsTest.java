@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -150,6 +151,12 @@ class KeptUpstreamsTest {
 
     /** Sends {@code bodies} as POSTs on one connection to the proxy, pausing {@code pause} between them; the responses. */
     private static List<String> uploads(String proxyPort, int originPort, Duration pause, String... bodies) throws Exception {
+        return uploads(proxyPort, i -> "127.0.0.1", originPort, pause, bodies);
+    }
+
+    /** As above, the i-th upload addressed to the host {@code hosts.apply(i)}. */
+    private static List<String> uploads(String proxyPort, IntFunction<String> hosts, int originPort, Duration pause,
+                                        String... bodies) throws Exception {
         List<String> answers = new ArrayList<>();
         try (Socket s = new Socket("127.0.0.1", Integer.parseInt(proxyPort))) {
             s.setSoTimeout(10_000);
@@ -160,7 +167,8 @@ class KeptUpstreamsTest {
                     Thread.sleep(pause.toMillis());
                 }
                 byte[] body = bodies[i].getBytes(StandardCharsets.UTF_8);
-                out.write(("POST http://127.0.0.1:" + originPort + "/up/" + i + " HTTP/1.1\r\nHost: 127.0.0.1:" + originPort
+                String host = hosts.apply(i);
+                out.write(("POST http://" + host + ":" + originPort + "/up/" + i + " HTTP/1.1\r\nHost: " + host + ":" + originPort
                         + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
@@ -195,6 +203,18 @@ class KeptUpstreamsTest {
             Thread.sleep(10);
         }
         assertThat(proxy.keptConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void hostNamesThatDifferOnlyInCaseShareAConnection() throws Exception {
+        // Host names are case-insensitive (RFC 4343): three spellings of one destination, one connection.
+        CountingOrigin origin = origin(Manner.KEEP);
+        String[] spellings = {"localhost", "LOCALHOST", "LocalHost"};
+        List<String> answers = uploads(proxyPort(Duration.ofSeconds(5)), i -> spellings[i], origin.port(), Duration.ZERO,
+                "a", "b", "c");
+        assertThat(answers).allMatch(a -> a.startsWith("HTTP/1.1 200 OK"));
+        assertThat(origin.bodies).containsExactly("a", "b", "c");
+        assertThat(origin.connections.get()).isEqualTo(1);
     }
 
     @Test
