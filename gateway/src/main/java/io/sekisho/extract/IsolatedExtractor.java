@@ -19,12 +19,19 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Small plain-text files, which need no parser, are decoded in this process instead
  * ({@link PlainTextExtraction}, docs/adr/0011): a subject line or a short text body no longer
- * waits for a worker and pays a process round trip.
+ * waits for a worker and pays a process round trip. So are small Word documents held in memory
+ * that consist of XML parts only ({@link WordText}, docs/adr/0020), within tighter bounds.
  */
 public final class IsolatedExtractor implements Extractor {
 
     /** Start-up is a JVM and Tika's registry; generous, since it is not the file's fault. */
     private static final long STARTUP_MILLIS = 60_000;
+    /**
+     * A Word document read in this process may inflate to this many times {@code in.process.text.max.bytes}
+     * (32 MiB by default, about 0.1 s of work): a bound for the gateway's threads, tighter than the
+     * workers' zip-bomb bound, since nothing here can be killed.
+     */
+    static final long IN_PROCESS_INFLATION = 16;
 
     private final ExtractionLimits limits;
     private final WorkerLife life;
@@ -91,7 +98,24 @@ public final class IsolatedExtractor implements Extractor {
             throw new IllegalStateException("extractor is closed");
         }
         ExtractionResult text = plainText.extract(name, bytes, declaredType, gatewayText);
+        if (text == null) {
+            text = wordInProcess(name, bytes);
+        }
         return text != null ? text : inWorker(Extractor.fileFor(name, asFile));
+    }
+
+    /**
+     * A Word document of XML parts only, read here rather than in a worker (ADR 0020) when it is as
+     * small as the plain text read here, inflates to at most {@link #IN_PROCESS_INFLATION} times
+     * that and has no more text than that; else null, and a worker reads it.
+     */
+    private ExtractionResult wordInProcess(String name, byte[] bytes) {
+        long max = limits.maxInProcessTextBytes();
+        if (bytes.length == 0 || bytes.length > max || bytes.length > limits.maxFileBytes()) {
+            return null;
+        }
+        String text = WordText.read(bytes, limits, IN_PROCESS_INFLATION * max, max);
+        return text == null ? null : WordText.result(name, bytes.length, text, limits);
     }
 
     private ExtractionResult inWorker(Path file) {

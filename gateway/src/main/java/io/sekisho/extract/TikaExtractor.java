@@ -83,16 +83,11 @@ public final class TikaExtractor implements Extractor {
     }
 
     private ExtractionResult parse(Path file, String name, long size) {
-        TextBudget budget = new TextBudget(limits, size);
         String word = WordText.read(file, size, limits);
         if (word != null) {
-            // A Word document of XML parts only, read without POI (ADR 0020); its text within the same budget.
-            String kept = budget.keep(word);
-            PartVerdict verdict = budget.cutReason() == null ? PartVerdict.COMPLETE
-                    : new PartVerdict(ExtractionStatus.TRUNCATED, budget.cutReason());
-            return ExtractionResult.of(List.of(
-                    new ExtractedPart(name, WordText.mediaType(), size, verdict.status(), verdict.detail(), kept)));
+            return WordText.result(name, size, word, limits); // a Word document of XML parts only (ADR 0020)
         }
+        TextBudget budget = new TextBudget(limits, size);
         RecursiveParserWrapperHandler handler =
                 new RecursiveParserWrapperHandler(budget, limits.maxEmbeddedEntries());
         Metadata metadata = new Metadata();

@@ -3,7 +3,6 @@ package io.sekisho.extract;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,14 +11,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParser;
 import javax.xml.parsers.SAXParserFactory;
 
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.xml.sax.Attributes;
 import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
@@ -45,8 +45,14 @@ import org.xml.sax.helpers.DefaultHandler;
  * directory lists a WordprocessingML main part; any entry is not XML ({@code .xml}, {@code .rels}),
  * so images, embedded objects and macros keep going through Tika's recursion; a name appears twice;
  * a part declares a DTD; there are more entries than {@code max.embedded.entries}; or the parts
- * inflate past the zip-bomb bound. Entries are listed from the central directory, as Word reads
- * the package, not from local headers, which a crafted file can make disagree.
+ * inflate past the zip-bomb bound. Entries are listed from the central directory (commons-compress's
+ * {@code ZipFile}), as Word reads the package, not from local headers, which a crafted file can
+ * make disagree.
+ *
+ * <p>It runs in the extraction workers as part of {@link TikaExtractor}, and in the gateway's own
+ * process for documents it holds in memory of at most {@code in.process.text.max.bytes}, whose
+ * parts inflate to at most 16 times that and whose text is no longer than that
+ * ({@link IsolatedExtractor}); a document past those bounds goes to a worker.
  */
 final class WordText {
 
@@ -62,6 +68,15 @@ final class WordText {
     /** The type Tika gives such a document. */
     static String mediaType() {
         return DOCX;
+    }
+
+    /** The result for a document read this way: one part, its text within the file's character budget. */
+    static ExtractionResult result(String name, long size, String text, ExtractionLimits limits) {
+        TextBudget budget = new TextBudget(limits, size);
+        String kept = budget.keep(text);
+        PartVerdict verdict = budget.cutReason() == null ? PartVerdict.COMPLETE
+                : new PartVerdict(ExtractionStatus.TRUNCATED, budget.cutReason());
+        return ExtractionResult.of(List.of(new ExtractedPart(name, DOCX, size, verdict.status(), verdict.detail(), kept)));
     }
 
     private static SAXParserFactory factory() {
@@ -88,25 +103,53 @@ final class WordText {
         if (FACTORY == null || !startsLikeZip(file)) {
             return null;
         }
-        long maxInflated = Math.max(limits.zipBombThresholdCharacters(),
+        try (ZipFile zip = ZipFile.builder().setPath(file).get()) {
+            return read(zip, bombBound(fileBytes, limits), Long.MAX_VALUE, limits);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * As {@link #read(Path, long, ExtractionLimits)}, for a document held in memory and read in the
+     * calling process (ADR 0020): null as well when its parts inflate past {@code maxInflated} bytes
+     * or its text is longer than {@code maxChars}, so that a worker reads it.
+     */
+    static String read(byte[] bytes, ExtractionLimits limits, long maxInflated, long maxChars) {
+        if (FACTORY == null || !startsLikeZip(bytes)) {
+            return null;
+        }
+        try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(bytes)).get()) {
+            return read(zip, Math.min(maxInflated, bombBound(bytes.length, limits)), maxChars, limits);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** What all parts may inflate to: the zip-bomb bound Tika's text is held to (TextBudget). */
+    private static long bombBound(long fileBytes, ExtractionLimits limits) {
+        return Math.max(limits.zipBombThresholdCharacters(),
                 saturatedMultiply(Math.max(1, fileBytes), limits.maxCompressionRatio()));
-        try (ZipFile zip = new ZipFile(file.toFile(), StandardCharsets.UTF_8)) {
-            if (zip.size() > limits.maxEmbeddedEntries()) {
-                return null;
-            }
-            List<ZipEntry> parts = new ArrayList<>();
+    }
+
+    private static String read(ZipFile zip, long maxInflated, long maxChars, ExtractionLimits limits) {
+        try {
+            List<ZipArchiveEntry> parts = new ArrayList<>();
             Set<String> names = new HashSet<>();
-            ZipEntry types = null;
-            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-                ZipEntry entry = e.nextElement();
-                String name = entry.getName();
-                if (!names.add(name.toLowerCase(Locale.ROOT))) {
+            ZipArchiveEntry types = null;
+            int entries = 0;
+            for (Enumeration<ZipArchiveEntry> e = zip.getEntries(); e.hasMoreElements(); ) {
+                ZipArchiveEntry entry = e.nextElement();
+                if (++entries > limits.maxEmbeddedEntries()) {
                     return null;
+                }
+                String lower = entry.getName().toLowerCase(Locale.ROOT);
+                if (!names.add(lower) || !zip.canReadEntryData(entry)) {
+                    return null; // a part name twice (OPC compares them without case), or encrypted
                 }
                 if (entry.isDirectory()) {
                     continue;
                 }
-                String lower = name.toLowerCase(Locale.ROOT);
                 if (lower.equals("[content_types].xml")) {
                     types = entry;
                 } else if (lower.endsWith(".xml")) {
@@ -131,10 +174,13 @@ final class WordText {
             }
             StringBuilder text = new StringBuilder();
             Texts handler = new Texts(text);
-            for (ZipEntry part : parts) {
+            for (ZipArchiveEntry part : parts) {
                 parse(zip, part, parser, handler, inflated);
                 if (text.length() > 0 && text.charAt(text.length() - 1) != '\n') {
                     text.append('\n');
+                }
+                if (text.length() > maxChars) {
+                    return null;
                 }
             }
             return text.toString();
@@ -144,17 +190,20 @@ final class WordText {
         }
     }
 
+    private static boolean startsLikeZip(byte[] head) {
+        return head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+    }
+
     private static boolean startsLikeZip(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(4);
-            return head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+            return startsLikeZip(in.readNBytes(4));
         } catch (IOException e) {
             return false;
         }
     }
 
     /** The name of the part [Content_Types].xml declares as a WordprocessingML main part, or null. */
-    private static String mainPart(ZipFile zip, ZipEntry types, SAXParser parser, Inflated inflated)
+    private static String mainPart(ZipFile zip, ZipArchiveEntry types, SAXParser parser, Inflated inflated)
             throws IOException, SAXException {
         List<String> mains = new ArrayList<>();
         parse(zip, types, parser, new DefaultHandler() {
@@ -171,7 +220,7 @@ final class WordText {
         return mains.size() == 1 && zip.getEntry(mains.get(0)) != null ? mains.get(0) : null;
     }
 
-    private static void parse(ZipFile zip, ZipEntry entry, SAXParser parser, DefaultHandler handler, Inflated inflated)
+    private static void parse(ZipFile zip, ZipArchiveEntry entry, SAXParser parser, DefaultHandler handler, Inflated inflated)
             throws IOException, SAXException {
         parser.reset();
         try (InputStream in = new Counted(zip.getInputStream(entry), inflated)) {

@@ -1,6 +1,7 @@
 package io.sekisho.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -158,6 +160,52 @@ class WordTextTest {
             assertThat(part.status()).isEqualTo(ExtractionStatus.TRUNCATED);
             assertThat(part.detail()).contains("character limit");
             assertThat(part.text()).hasSize(1_000);
+        }
+    }
+
+    @Test
+    void smallDocumentsHeldInMemoryAreReadInTheGatewaysProcess() throws Exception {
+        String body = TextGen.latin(new Random(3), 3_000);
+        Path file = richDocument(body, "日本語", false);
+        byte[] bytes = Files.readAllBytes(file);
+        String fromFile = WordText.read(file, bytes.length, LIMITS);
+        assertThat(WordText.read(bytes, LIMITS, Long.MAX_VALUE, Long.MAX_VALUE)).isNotNull().isEqualTo(fromFile);
+        byte[] picture = Files.readAllBytes(richDocument("Body text lima", "日本語", true));
+        // Workers that cannot start: an answer comes from this process, and no file is made for one.
+        try (IsolatedExtractor noWorkers = new IsolatedExtractor(LIMITS.withWorkerHeap("1k"))) {
+            ExtractionResult result = noWorkers.extract("notes.docx", bytes, null, false, () -> {
+                throw new AssertionError("a file was made for a worker");
+            });
+            assertThat(result.parts()).singleElement().satisfies(part -> {
+                assertThat(part.path()).isEqualTo("notes.docx");
+                assertThat(part.status()).isEqualTo(ExtractionStatus.COMPLETE);
+                assertThat(part.size()).isEqualTo(bytes.length);
+                assertThat(part.text()).isEqualTo(fromFile);
+            });
+            // A picture inside: a worker's file (which cannot start here).
+            AtomicBoolean madeFile = new AtomicBoolean();
+            assertThatThrownBy(() -> noWorkers.extract("picture.docx", picture, null, false, () -> {
+                madeFile.set(true);
+                return Files.write(dir.resolve("for-worker.docx"), picture);
+            })).isInstanceOf(ExtractionUnavailableException.class);
+            assertThat(madeFile).isTrue();
+        }
+    }
+
+    @Test
+    void inTheGatewaysProcessTighterBoundsHandTheDocumentToAWorker() throws Exception {
+        Path file = richDocument(TextGen.latin(new Random(5), 3_000), "日本語", false);
+        byte[] bytes = Files.readAllBytes(file);
+        int chars = WordText.read(bytes, LIMITS, Long.MAX_VALUE, Long.MAX_VALUE).length();
+        assertThat(WordText.read(bytes, LIMITS, Long.MAX_VALUE, chars)).isNotNull();
+        assertThat(WordText.read(bytes, LIMITS, Long.MAX_VALUE, chars - 1)).as("more text than allowed").isNull();
+        assertThat(WordText.read(bytes, LIMITS, 4_000, Long.MAX_VALUE)).as("inflates past the bound").isNull();
+        // Larger than in.process.text.max.bytes: not tried here at all.
+        try (IsolatedExtractor noWorkers = new IsolatedExtractor(LIMITS.withWorkerHeap("1k")
+                .withMaxInProcessTextBytes(bytes.length - 1))) {
+            assertThatThrownBy(() -> noWorkers.extract("notes.docx", bytes, null, false,
+                    () -> Files.write(dir.resolve("for-worker.docx"), bytes)))
+                    .isInstanceOf(ExtractionUnavailableException.class);
         }
     }
 
