@@ -56,7 +56,7 @@ import org.xml.sax.helpers.DefaultHandler;
  */
 final class WordText {
 
-    /** The main part of a document, its template and its macro-enabled forms: WordprocessingML. */
+    /** The content type of a Word document's main part (not a template's, not a macro-enabled document's). */
     private static final String MAIN_PART = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
     private static final String DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -173,15 +173,15 @@ final class WordText {
                 return null;
             }
             StringBuilder text = new StringBuilder();
-            Texts handler = new Texts(text);
+            Texts handler = new Texts(text, maxChars);
             for (ZipArchiveEntry part : parts) {
                 parse(zip, part, parser, handler, inflated);
                 if (text.length() > 0 && text.charAt(text.length() - 1) != '\n') {
                     text.append('\n');
                 }
-                if (text.length() > maxChars) {
-                    return null;
-                }
+            }
+            if (text.length() > maxChars) {
+                return null;
             }
             return text.toString();
         } catch (IOException | SAXException | ParserConfigurationException | RuntimeException e) {
@@ -272,13 +272,18 @@ final class WordText {
         }
     }
 
-    /** Collects text elements' characters; paragraphs end in a line break, tabs stay tabs. */
+    /**
+     * Collects text elements' characters; paragraphs end in a line break, tabs stay tabs. Stops the
+     * parse once the text is longer than {@code maxChars}.
+     */
     private static final class Texts extends DefaultHandler {
         private final StringBuilder text;
+        private final long maxChars;
         private int depthInText;
 
-        Texts(StringBuilder text) {
+        Texts(StringBuilder text, long maxChars) {
             this.text = text;
+            this.maxChars = maxChars;
         }
 
         @Override
@@ -303,8 +308,11 @@ final class WordText {
         }
 
         @Override
-        public void characters(char[] ch, int start, int length) {
+        public void characters(char[] ch, int start, int length) throws SAXException {
             if (depthInText > 0) {
+                if (text.length() + (long) length > maxChars) {
+                    throw new SAXException("more text than " + maxChars + " characters");
+                }
                 text.append(ch, start, length);
             }
         }
