@@ -297,6 +297,18 @@ class WordTextTest {
     }
 
     @Test
+    void deeplyNestedXmlIsReadWithoutEscapingErrors() throws Exception {
+        // 200,000 nested elements: the JDK's parser keeps its element stack on the heap, not the
+        // thread's stack, so this is read, or handed on, and never kills the calling thread.
+        String types = String.format(TYPES, "word/document.xml", MAIN);
+        int depth = 200_000;
+        String nested = "<w:sdt>".repeat(depth) + "<w:p><w:r><w:t>deep mike</w:t></w:r></w:p>" + "</w:sdt>".repeat(depth);
+        Path deep = handMade("deep.docx", "[Content_Types].xml", types, "word/document.xml", document(nested));
+        String text = WordText.read(deep, Files.size(deep), LIMITS.withMaxCompressionRatio(100_000));
+        assertThat(text).isEqualTo("deep mike\n");
+    }
+
+    @Test
     void partsThatInflatePastTheZipBombBoundAreLeftToTika() throws Exception {
         String types = String.format(TYPES, "word/document.xml", MAIN);
         Path bomb = handMade("bomb.docx", "[Content_Types].xml", types, "word/document.xml",
