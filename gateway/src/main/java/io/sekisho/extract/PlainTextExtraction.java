@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -199,14 +198,8 @@ final class PlainTextExtraction {
     }
 
     private ExtractionResult budgeted(String name, long size, Decoded decoded) {
-        // The text as one piece through the budget: what a budgeted handler would keep of it, without
-        // the copies into and out of the handler's writer.
-        TextBudget budget = new TextBudget(limits, size);
-        String text = budget.keep(decoded.text());
-        String cut = budget.cutReason();
-        ExtractionStatus status = cut == null ? ExtractionStatus.COMPLETE : ExtractionStatus.TRUNCATED;
         String type = new MediaType(MediaType.TEXT_PLAIN, decoded.charset()).toString();
-        return ExtractionResult.of(List.of(new ExtractedPart(name, type, size, status, cut, text)));
+        return TextBudget.onePart(limits, name, type, size, decoded.text());
     }
 
     private static int indexOf(byte[] bytes, byte b) {

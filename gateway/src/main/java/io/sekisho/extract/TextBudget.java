@@ -1,6 +1,7 @@
 package io.sekisho.extract;
 
 import java.io.Serializable;
+import java.util.List;
 
 import org.apache.tika.exception.WriteLimitReachedException;
 import org.apache.tika.sax.ContentHandlerFactory;
@@ -30,6 +31,29 @@ final class TextBudget implements ContentHandlerFactory {
         this.bombThreshold = limits.zipBombThresholdCharacters();
         this.bombCharacters = saturatedMultiply(Math.max(1, fileBytes), limits.maxCompressionRatio());
         this.limitsRatio = limits.maxCompressionRatio();
+    }
+
+    /**
+     * The most characters a file of {@code fileBytes} may produce before it counts as a zip bomb:
+     * {@code zip.bomb.threshold.characters}, or {@code zip.bomb.max.compression.ratio} per byte of
+     * the file when that is more.
+     */
+    static long bombBound(ExtractionLimits limits, long fileBytes) {
+        return Math.max(limits.zipBombThresholdCharacters(),
+                saturatedMultiply(Math.max(1, fileBytes), limits.maxCompressionRatio()));
+    }
+
+    /**
+     * A file's whole text, read without Tika, as a one-part result: the text through a budget of
+     * its own in one piece (what a budgeted handler would keep of it, without the copies into and
+     * out of the handler's writer), TRUNCATED with the reason when the budget cut it.
+     */
+    static ExtractionResult onePart(ExtractionLimits limits, String name, String mediaType, long size, String text) {
+        TextBudget budget = new TextBudget(limits, size);
+        String kept = budget.keep(text);
+        String cut = budget.cutReason();
+        ExtractionStatus status = cut == null ? ExtractionStatus.COMPLETE : ExtractionStatus.TRUNCATED;
+        return ExtractionResult.of(List.of(new ExtractedPart(name, mediaType, size, status, cut, kept)));
     }
 
     /** Why the text was cut short, or null when it was not. */

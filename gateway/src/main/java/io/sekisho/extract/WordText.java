@@ -72,11 +72,7 @@ final class WordText {
 
     /** The result for a document read this way: one part, its text within the file's character budget. */
     static ExtractionResult result(String name, long size, String text, ExtractionLimits limits) {
-        TextBudget budget = new TextBudget(limits, size);
-        String kept = budget.keep(text);
-        PartVerdict verdict = budget.cutReason() == null ? PartVerdict.COMPLETE
-                : new PartVerdict(ExtractionStatus.TRUNCATED, budget.cutReason());
-        return ExtractionResult.of(List.of(new ExtractedPart(name, DOCX, size, verdict.status(), verdict.detail(), kept)));
+        return TextBudget.onePart(limits, name, DOCX, size, text);
     }
 
     private static SAXParserFactory factory() {
@@ -104,7 +100,7 @@ final class WordText {
             return null;
         }
         try (ZipFile zip = ZipFile.builder().setPath(file).get()) {
-            return read(zip, bombBound(fileBytes, limits), Long.MAX_VALUE, limits);
+            return read(zip, TextBudget.bombBound(limits, fileBytes), Long.MAX_VALUE, limits);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -120,16 +116,10 @@ final class WordText {
             return null;
         }
         try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(bytes)).get()) {
-            return read(zip, Math.min(maxInflated, bombBound(bytes.length, limits)), maxChars, limits);
+            return read(zip, Math.min(maxInflated, TextBudget.bombBound(limits, bytes.length)), maxChars, limits);
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    /** What all parts may inflate to: the zip-bomb bound Tika's text is held to (TextBudget). */
-    private static long bombBound(long fileBytes, ExtractionLimits limits) {
-        return Math.max(limits.zipBombThresholdCharacters(),
-                saturatedMultiply(Math.max(1, fileBytes), limits.maxCompressionRatio()));
     }
 
     private static String read(ZipFile zip, long maxInflated, long maxChars, ExtractionLimits limits) {
@@ -316,10 +306,5 @@ final class WordText {
                 text.append(ch, start, length);
             }
         }
-    }
-
-    private static long saturatedMultiply(long a, long b) {
-        long high = Math.multiplyHigh(a, b);
-        return high == 0 && a * b >= 0 ? a * b : Long.MAX_VALUE;
     }
 }
